@@ -1,0 +1,357 @@
+"""The core primitives behind Tensor's operators and methods.
+
+Each primitive is a record with its NumPy implementation and its derivative rules side
+by side. Rules are written with these same functions and operators, so they run on
+plain arrays for a first-order gradient and record themselves (hence differentiate
+again) when an enclosing transform passes them Tensors. Rules may receive cotangents or
+tangents with extra *leading* batch axes (see ``Rule``); every rule here keeps them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+import numpy as np
+
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply, bind
+
+
+def _batch(c: Value, ndim: int) -> int:
+    """How many leading batch axes ``c`` carries beyond an operand of ``ndim`` axes."""
+    return c.ndim - ndim
+
+
+# --- elementwise arithmetic: the VJP and JVP contributions are the same expression ----
+def _add_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c
+
+
+add_p = Primitive("add", np.add, vjp=_add_rule, jvp=_add_rule)
+
+
+def _subtract_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c if i == 0 else -c
+
+
+subtract_p = Primitive("subtract", np.subtract, vjp=_subtract_rule, jvp=_subtract_rule)
+
+
+def _multiply_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c * xs[1 - i]
+
+
+multiply_p = Primitive("multiply", np.multiply, vjp=_multiply_rule, jvp=_multiply_rule)
+
+
+def _divide_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c / xs[1] if i == 0 else -c * out / xs[1]
+
+
+divide_p = Primitive("divide", np.divide, vjp=_divide_rule, jvp=_divide_rule)
+
+
+def _negative_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return -c
+
+
+negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negative_rule)
+
+
+def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x, y = xs
+    if i == 0:
+        return c * y * x ** (y - 1)
+    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf.
+    return c * where(np.equal(_data(x), 0), 0.0, out * log(where(np.equal(_data(x), 0), 1.0, x)))
+
+
+power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule)
+
+
+def _exp_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c * out  # reuses the forward value instead of recomputing exp
+
+
+exp_p = Primitive("exp", np.exp, vjp=_exp_rule, jvp=_exp_rule)
+
+
+def _log_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c / xs[0]
+
+
+log_p = Primitive("log", np.log, vjp=_log_rule, jvp=_log_rule)
+
+
+def _where_impl(condition: Any, x: Any, y: Any) -> Any:
+    return np.where(condition, x, y)
+
+
+def _where_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    if i == 0:
+        raise TypeError("where: the condition is not differentiable")
+    # Only the selected entries pass their cotangent on; the other side gets zero.
+    return where(xs[0], c, 0.0) if i == 1 else where(xs[0], 0.0, c)
+
+
+where_p = Primitive("where", _where_impl, vjp=_where_rule, jvp=_where_rule)
+
+
+def _data(x: Any) -> Any:
+    return x.data if type(x) is Tensor else x
+
+
+def where(condition: Any, x: Operand, y: Operand) -> Value:
+    """``np.where`` on values; the condition is data, never differentiated."""
+    return bind(where_p, _data(condition), x, y)
+
+
+def exp(x: Value) -> Value:
+    return bind(exp_p, x)
+
+
+def log(x: Value) -> Value:
+    return bind(log_p, x)
+
+
+# --- matmul: NumPy semantics, 1-D operands included ------------------------------------
+# Rules promote a 1-D operand to the matrix matmul treats it as (a row on the left, a
+# column on the right), work on matrices, and drop the added axis again at the end.
+def _as_matrix(x: Operand, side: int) -> Value:
+    value: Value = x if type(x) is Tensor else np.asarray(x)
+    if value.ndim != 1:
+        return value
+    return reshape(value, (1, -1) if side == 0 else (-1, 1))
+
+
+def _swap_last(v: Value) -> Value:
+    return transpose(v, tuple(range(v.ndim - 2)) + (v.ndim - 1, v.ndim - 2))
+
+
+def _drop_vector_axes(r: Value, x_is_vector: bool, y_is_vector: bool) -> Value:
+    keep = r.shape[: r.ndim - 2]
+    rows, cols = r.shape[-2:]
+    return reshape(r, keep + (() if x_is_vector else (rows,)) + (() if y_is_vector else (cols,)))
+
+
+def _matmul_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x_is_vector, y_is_vector = (np.ndim(_data(v)) == 1 for v in xs)
+    x, y = _as_matrix(xs[0], 0), _as_matrix(xs[1], 1)
+    lead, core = c.shape[: _batch(c, out.ndim)], c.shape[_batch(c, out.ndim):]
+    if x_is_vector:
+        split = len(core) - (0 if y_is_vector else 1)
+        core = core[:split] + (1,) + core[split:]
+    c = reshape(c, lead + core + ((1,) if y_is_vector else ()))
+    if i == 0:
+        g = c @ _swap_last(y)  # the engine sums away the batch axes x was broadcast over
+        return reshape(g, g.shape[:-2] + g.shape[-1:]) if x_is_vector else g
+    g = _swap_last(x) @ c
+    return reshape(g, g.shape[:-1]) if y_is_vector else g
+
+
+def _matmul_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x_is_vector, y_is_vector = (np.ndim(_data(v)) == 1 for v in xs)
+    x, y = _as_matrix(xs[0], 0), _as_matrix(xs[1], 1)
+    operand = (x, y)[i]
+    lead = c.shape[: _batch(c, np.ndim(_data(xs[i])))]
+    # The tangent as a matrix, with unit axes so its batch aligns with the output's.
+    missing = max(x.ndim, y.ndim) - operand.ndim
+    c = reshape(c, lead + (1,) * missing + operand.shape)
+    r = c @ y if i == 0 else x @ c
+    return _drop_vector_axes(r, x_is_vector, y_is_vector)
+
+
+matmul_p = Primitive("matmul", np.matmul, vjp=_matmul_vjp, jvp=_matmul_jvp)
+
+
+# --- reductions and shapes -----------------------------------------------------------
+def normalize_axis(axis: Union[int, Sequence[int], None], ndim: int, op: str) -> tuple[int, ...]:
+    """``axis`` as a sorted tuple of non-negative ints (None: every axis), or raise naming ``op``."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{op}: axis {a} is out of bounds for an array of {ndim} dimensions")
+        normalized.append(int(a) % ndim if ndim else 0)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(normalized))
+
+
+def _sum_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x_shape = np.shape(_data(xs[0]))
+    lead = c.shape[: _batch(c, out.ndim)]
+    if not p["keepdims"]:
+        kept = [1 if a in p["axis"] else n for a, n in enumerate(x_shape)]
+        c = reshape(c, lead + tuple(kept))
+    return broadcast_to(c, lead + x_shape)
+
+
+def _sum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    shift = _batch(c, np.ndim(_data(xs[0])))
+    return sum(c, tuple(a + shift for a in p["axis"]), p["keepdims"])
+
+
+sum_p = Primitive("sum", np.sum, vjp=_sum_vjp, jvp=_sum_jvp)
+
+
+def sum(x: Value, axis: tuple[int, ...], keepdims: bool = False) -> Value:
+    return bind(sum_p, x, axis=axis, keepdims=keepdims)
+
+
+def sum_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool) -> Tensor:
+    return apply(sum_p, x, axis=normalize_axis(axis, x.ndim, "sum"), keepdims=bool(keepdims))
+
+
+def mean_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool) -> Tensor:
+    axes = normalize_axis(axis, x.ndim, "mean")
+    count = int(np.prod([x.shape[a] for a in axes]))
+    return sum_tensor(x, axes, keepdims) * (1.0 / count if count else np.nan)
+
+
+def _reshape_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return reshape(c, c.shape[: _batch(c, out.ndim)] + np.shape(_data(xs[0])))
+
+
+def _reshape_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return reshape(c, c.shape[: _batch(c, np.ndim(_data(xs[0])))] + out.shape)
+
+
+reshape_p = Primitive("reshape", np.reshape, vjp=_reshape_vjp, jvp=_reshape_jvp)
+
+
+def reshape(x: Value, shape: tuple[int, ...]) -> Value:
+    return bind(reshape_p, x, shape=shape)
+
+
+def _shape_argument(shape: "tuple[Union[int, Sequence[int]], ...]", op: str) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))``, NumPy's two spellings."""
+    items = tuple(shape[0]) if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) else shape
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
+        raise TypeError(f"{op}: expected ints, got {shape!r}")
+    return tuple(int(n) for n in items)  # type: ignore[call-overload]  # checked to be ints above
+
+
+def reshape_tensor(x: Tensor, shape: "tuple[Union[int, Sequence[int]], ...]") -> Tensor:
+    return apply(reshape_p, x, shape=_shape_argument(shape, "reshape"))
+
+
+def _shifted(axes: tuple[int, ...], lead: int) -> tuple[int, ...]:
+    return tuple(range(lead)) + tuple(a + lead for a in axes)
+
+
+def _transpose_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return transpose(c, _shifted(tuple(np.argsort(p["axes"])), _batch(c, out.ndim)))
+
+
+def _transpose_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return transpose(c, _shifted(p["axes"], _batch(c, out.ndim)))
+
+
+transpose_p = Primitive("transpose", np.transpose, vjp=_transpose_vjp, jvp=_transpose_jvp)
+
+
+def transpose(x: Value, axes: tuple[int, ...]) -> Value:
+    return bind(transpose_p, x, axes=axes)
+
+
+def transpose_tensor(x: Tensor, axes: "tuple[Union[int, Sequence[int]], ...]") -> Tensor:
+    if not axes or axes == (None,):
+        perm = tuple(reversed(range(x.ndim)))
+    else:
+        perm = _shape_argument(axes, "transpose")
+        if sorted(a % x.ndim if x.ndim else a for a in perm) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {perm} are not a permutation of {x.ndim} axes")
+        perm = tuple(a % x.ndim for a in perm)
+    return apply(transpose_p, x, axes=perm)
+
+
+def _broadcast_to_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c  # the engine sums a cotangent down to its operand's shape
+
+
+def _broadcast_to_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return broadcast_to(c, c.shape[: _batch(c, np.ndim(_data(xs[0])))] + out.shape)
+
+
+broadcast_to_p = Primitive("broadcast_to", np.broadcast_to, vjp=_broadcast_to_vjp, jvp=_broadcast_to_jvp)
+
+
+def broadcast_to(x: Value, shape: tuple[int, ...]) -> Value:
+    return bind(broadcast_to_p, x, shape=shape)
+
+
+def _astype_impl(x: Any, dtype: np.dtype[Any]) -> Any:
+    return np.asarray(x).astype(dtype)
+
+
+def _astype_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return astype(c, np.result_type(_data(xs[0])))
+
+
+astype_p = Primitive("astype", _astype_impl, vjp=_astype_rule, jvp=lambda c, out, xs, p, i: astype(c, p["dtype"]))
+
+
+def astype(x: Value, dtype: np.dtype[Any]) -> Value:
+    return bind(astype_p, x, dtype=dtype)
+
+
+# --- indexing: getitem and its transpose, a scatter-add --------------------------------
+def _prefixed(index: tuple[Any, ...], lead: int) -> tuple[Any, ...]:
+    return (slice(None),) * lead + index
+
+
+def _getitem_impl(x: Any, index: tuple[Any, ...]) -> Any:
+    return x[index]
+
+
+def _getitem_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    lead = _batch(c, out.ndim)
+    return bind(scatter_add_p, c, shape=c.shape[:lead] + np.shape(_data(xs[0])), index=_prefixed(p["index"], lead))
+
+
+def _getitem_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return bind(getitem_p, c, index=_prefixed(p["index"], _batch(c, np.ndim(_data(xs[0])))))
+
+
+getitem_p = Primitive("getitem", _getitem_impl, vjp=_getitem_vjp, jvp=_getitem_jvp)
+
+
+def _scatter_add_impl(g: Any, shape: tuple[int, ...], index: tuple[Any, ...]) -> Any:
+    result = np.zeros(shape, dtype=np.result_type(g))
+    np.add.at(result, index, g)  # repeated indices accumulate, as the gradient must
+    return result
+
+
+def _scatter_add_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return bind(getitem_p, c, index=_prefixed(p["index"], _batch(c, len(p["shape"]))))
+
+
+def _scatter_add_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    lead = _batch(c, np.ndim(_data(xs[0])))
+    return bind(scatter_add_p, c, shape=c.shape[:lead] + p["shape"], index=_prefixed(p["index"], lead))
+
+
+scatter_add_p = Primitive("scatter_add", _scatter_add_impl, vjp=_scatter_add_vjp, jvp=_scatter_add_jvp)
+
+
+def normalize_index(index: Any) -> tuple[Any, ...]:
+    """An index as a tuple of NumPy-ready items: Tensors and lists become arrays."""
+    items = index if isinstance(index, tuple) else (index,)
+    normalized = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.data
+        if isinstance(item, list):
+            item = np.asarray(item)
+        if isinstance(item, np.ndarray) and item.dtype.kind == "f":
+            raise IndexError(f"getitem: index arrays must be integer or boolean, got {item.dtype}")
+        normalized.append(item)
+    return tuple(normalized)
+
+
+def getitem_tensor(x: Tensor, index: Any) -> Tensor:
+    return apply(getitem_p, x, index=normalize_index(index))

@@ -1,0 +1,244 @@
+"""The engine: ordering a graph and sweeping it backwards (VJP) or forwards (JVP).
+
+It owns every invariant so that rules own only math: unbroadcasting, dtype, shape
+checks, accumulation into fresh values, pruning to the nodes that matter, and freeing
+each cotangent as soon as its last consumer ran. Nothing here recurses, so graph depth
+is bounded by memory, not by Python's stack.
+"""
+
+from __future__ import annotations
+
+from typing import AbstractSet, Any, Collection, Iterator, Optional
+
+import numpy as np
+
+from funcgrad import _core_ops as ops
+from funcgrad._dtypes import to_array
+from funcgrad._tensor import Operand, Params, Primitive, Rule, Tensor, Value, apply, data_of, make_node
+
+_NOTHING: frozenset[Tensor] = frozenset()
+
+
+def walk(output: Tensor, stop: AbstractSet[Tensor] = _NOTHING) -> list[Tensor]:
+    """Nodes ``output`` depends on, parents before children, ``output`` last.
+
+    An iterative depth-first post-order visiting operands in argument order, so the
+    order is deterministic. The operands of nodes in ``stop`` are not visited.
+    """
+    order: list[Tensor] = []
+    seen = {output}
+    stack: list[tuple[Tensor, Iterator[Operand]]] = [(output, iter(() if output in stop else output.inputs))]
+    while stack:
+        node, operands = stack[-1]
+        for x in operands:
+            if type(x) is Tensor and x not in seen:
+                seen.add(x)
+                stack.append((x, iter(() if x in stop else x.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def toposort(output: Tensor) -> tuple[Tensor, ...]:
+    """The graph behind ``output`` in deterministic topological order.
+
+    Parents come before children, visited in argument order; ``output`` is last.
+
+    >>> import numpy as np
+    >>> from funcgrad import Tensor
+    >>> a = Tensor(np.array([2])); b = Tensor(np.array([3]))
+    >>> c = a.mul(b)
+    >>> toposort(c) == (a, b, c)
+    True
+    """
+    if not isinstance(output, Tensor):
+        raise TypeError(f"toposort: output must be a Tensor, got {type(output).__name__}")
+    return tuple(walk(output))
+
+
+# --- reverse mode ---------------------------------------------------------------------
+def _operands(node: Tensor, record: bool) -> tuple[Value, tuple[Operand, ...]]:
+    """What a rule sees: nodes when its work must be recorded, else their NumPy data."""
+    if record:
+        return node, node.inputs
+    return node.data, tuple([x.data if type(x) is Tensor else x for x in node.inputs])
+
+
+def _fit(c: Value, target: tuple[int, ...], dtype: np.dtype[Any], primitive: Primitive, operand_shape: tuple[int, ...]) -> Value:
+    """Sum a rule's result down to (or broadcast it up to) ``target`` in ``dtype``."""
+    shape = c.shape
+    if shape != target:
+        extra = len(shape) - len(target)
+        lead = len(target) - len(operand_shape)
+        if extra < 0 or shape[:lead] != target[:lead]:
+            try:
+                broadcast = np.broadcast_shapes(shape, target)
+            except ValueError:
+                broadcast = None
+            if broadcast != target:
+                raise ValueError(
+                    f"{primitive.name}: its derivative rule returned shape {shape} for an operand of shape {operand_shape}"
+                )
+            c = ops.broadcast_to(c, target)
+        else:
+            trailing = shape[lead + extra :]
+            if any(n != t and t != 1 for n, t in zip(trailing, target[lead:])):
+                raise ValueError(
+                    f"{primitive.name}: its derivative rule returned shape {shape} for an operand of shape {operand_shape}"
+                )
+            axes = tuple(range(lead, lead + extra)) + tuple(
+                lead + extra + j for j, (n, t) in enumerate(zip(trailing, target[lead:])) if t == 1 and n != 1
+            )
+            c = ops.reshape(ops.sum(c, axes), target)
+    if c.dtype != dtype:
+        c = ops.astype(c, dtype)
+    return c
+
+
+def pullback(
+    order: list[Tensor],
+    output: Tensor,
+    seed: Value,
+    keep: Optional[Collection[Tensor]],
+    record: bool,
+) -> dict[Tensor, Value]:
+    """Cotangents of the nodes in ``keep`` (all nodes when None) given ``seed`` at ``output``.
+
+    ``order`` is ``walk(output, ...)``. ``seed`` may carry leading batch axes, which
+    every cotangent then carries too. Only nodes between ``output`` and a kept node are
+    visited, and a cotangent is dropped as soon as its node has passed it on.
+    """
+    relevant: Optional[set[Tensor]] = None
+    if keep is not None:
+        relevant = set(keep)
+        for node in order:
+            if node.primitive is not None and any(type(x) is Tensor and x in relevant for x in node.inputs):
+                relevant.add(node)
+    keep_all = keep is None
+    kept = _NOTHING if keep is None else frozenset(keep)
+    lead = seed.shape[: seed.ndim - output.ndim]
+    cotangents: dict[Tensor, Value] = {output: seed}
+    for node in reversed(order):
+        c = cotangents.get(node) if keep_all or node in kept else cotangents.pop(node, None)
+        primitive = node.primitive
+        if c is None or primitive is None:
+            continue
+        out, xs = _operands(node, record)
+        for i, x in enumerate(node.inputs):
+            if type(x) is Tensor and (relevant is None or x in relevant):
+                x_shape = x.data.shape
+                ci = primitive.vjp(c, out, xs, node.params, i)
+                ci = _fit(ci, lead + x_shape, x.data.dtype, primitive, x_shape)
+                previous = cotangents.get(x)
+                cotangents[x] = ci if previous is None else previous + ci
+    return cotangents
+
+
+# --- forward mode ---------------------------------------------------------------------
+def _transposed_vjp(primitive: Primitive) -> Rule:
+    """A JVP rule derived from ``primitive``'s VJP rule by transposition.
+
+    The VJP rule is linear in its cotangent, so running it on a placeholder cotangent
+    node and pulling the tangent back through that small graph applies its transpose,
+    which is the JVP. Exact, and it needs only a VJP written in funcgrad ops.
+    """
+
+    def jvp(t: Value, out: Value, xs: tuple[Operand, ...], params: Params, i: int) -> Value:
+        x_shape = np.shape(data_of(xs[i]))
+        lead = t.shape[: t.ndim - len(x_shape)]
+        out_data = data_of(out)
+        placeholder = leaf(np.zeros(lead + out_data.shape, dtype=out_data.dtype))
+        c = primitive.vjp(placeholder, out, xs, params, i)
+        if not isinstance(c, Tensor):  # the rule ignores its cotangent: a zero derivative
+            return ops.broadcast_to(np.zeros((), dtype=out_data.dtype), lead + out_data.shape)
+        c = _fit(c, lead + x_shape, np.result_type(data_of(xs[i])), primitive, x_shape)
+        assert isinstance(c, Tensor)
+        order = walk(c, frozenset([placeholder]))
+        record = any(type(v) is Tensor for v in (t, out, *xs))
+        result = pullback(order, c, t, [placeholder], record).get(placeholder)
+        return result if result is not None else np.zeros(lead + out_data.shape, dtype=out_data.dtype)
+
+    return jvp
+
+
+def pushforward(order: list[Tensor], tangents: dict[Tensor, Value], record: bool) -> dict[Tensor, Value]:
+    """Tangents of every node in ``order`` that depends on a node in ``tangents``.
+
+    Tangents may carry leading batch axes (all the same); nodes with no tangent are
+    constant with respect to the seeds and are skipped.
+    """
+    result = dict(tangents)
+    if not tangents:
+        return result
+    some_node, some_tangent = next(iter(tangents.items()))
+    lead = some_tangent.shape[: some_tangent.ndim - some_node.ndim]
+    for node in order:
+        primitive = node.primitive
+        if primitive is None or node in result:
+            continue
+        total: Optional[Value] = None
+        operands: Optional[tuple[Value, tuple[Operand, ...]]] = None
+        for i, x in enumerate(node.inputs):
+            t = result.get(x) if type(x) is Tensor else None
+            if t is None:
+                continue
+            if operands is None:
+                operands = _operands(node, record)
+            rule = primitive.jvp or _transposed_vjp(primitive)
+            contribution = rule(t, operands[0], operands[1], node.params, i)
+            total = contribution if total is None else total + contribution
+        if total is not None:
+            result[node] = _fit(total, lead + node.shape, node.dtype, primitive, node.shape)
+    return result
+
+
+# --- transform arguments ----------------------------------------------------------------
+def _identity_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c
+
+
+#: Marks the nodes a transform wraps its arguments in. Reading gradients at these fresh
+#: nodes, never at the caller's values, is what keeps nested transforms from confusing
+#: an inner argument with a closed-over outer one (perturbation confusion).
+argument_p = Primitive("argument", lambda x: x, vjp=_identity_rule, jvp=_identity_rule)
+
+
+def leaf(data: Any) -> Tensor:
+    """A parentless node around fresh ``data`` that nothing else holds."""
+    data.setflags(write=False)
+    return make_node(data)
+
+
+def argument(value: Any, name: str) -> Tensor:
+    """A fresh node standing for one transform argument.
+
+    An array becomes a parentless node (a read-only view: the caller's array keeps its
+    flags and is never written). A Tensor, which an enclosing transform is tracing,
+    becomes a node whose one operand is that Tensor, so the enclosing transform can
+    differentiate through whatever this one computes.
+    """
+    if isinstance(value, Tensor):
+        return apply(argument_p, value)
+    return make_node(to_array(value, name, copy=False), (), argument_p)
+
+
+def is_nested(order: list[Tensor], arguments: Collection[Tensor]) -> bool:
+    """Whether an enclosing transform may differentiate this one's result.
+
+    True when the graph reaches the root argument of another transform: through a
+    closed-over value (seen in ``order``) or through one of our own arguments being a
+    traced Tensor. Then rules must record their work; otherwise they run on arrays.
+    """
+    own = set(arguments)
+    if any(_is_root_argument(node) and node not in own for node in order):
+        return True
+    return any(
+        _is_root_argument(n) for node in arguments for x in node.inputs if type(x) is Tensor for n in walk(x)
+    )
+
+
+def _is_root_argument(node: Tensor) -> bool:
+    # An argument node with an operand only passes an enclosing transform's value on.
+    return node.primitive is argument_p and not node.inputs

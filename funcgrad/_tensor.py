@@ -1,0 +1,303 @@
+"""The node record and the one function that makes nodes.
+
+A ``Tensor`` is a frozen record: its data, the operands it was computed from, and the
+``Primitive`` (a frozen record of implementation and derivative rules) that computed it.
+Nothing else exists: there is no tape and no registry, so a graph is just the objects
+that point at each other, freed as soon as nobody holds its output.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+
+import attrs
+import numpy as np
+
+from funcgrad._dtypes import to_array
+from funcgrad._typing import Array, ArrayLike
+
+#: What a derivative rule computes with: an array on the first-order fast path, a
+#: Tensor when an enclosing transform records the rule so it can be differentiated.
+Value = Union[Array, "Tensor"]
+#: An operand of a primitive: a node, an array, or a Python scalar constant.
+Operand = Union[Array, "Tensor", float]
+#: What public functions accept where an array goes.
+TensorLike = Union["Tensor", ArrayLike]
+#: Keyword metadata of one application (axis, shape, ...), normalised by the wrapper.
+Params = Mapping[str, Any]
+#: A derivative rule, one uniform signature for both modes:
+#: ``rule(c, out, xs, params, argnum)`` maps the cotangent (reverse mode) or tangent
+#: (forward mode) ``c`` of operand ``argnum`` to its contribution. ``c`` may carry extra
+#: *leading* batch axes beyond the operand's (or output's) shape; rules must keep them,
+#: which is what lets Jacobians pull back all rows in one pass. Broadcasting is undone
+#: by the engine, so a rule may return any shape that broadcasts to the target.
+Rule = Callable[[Value, Value, "tuple[Operand, ...]", Params, int], Value]
+
+
+@attrs.frozen(eq=False)
+class Primitive:
+    """An operation funcgrad knows the derivatives of.
+
+    ``impl(*operand_data, **params)`` computes the forward value on NumPy data. ``vjp``
+    is the reverse-mode rule; ``jvp`` the forward-mode one. A primitive without a ``jvp``
+    gets one derived from its ``vjp`` by transposition (exact, since a VJP is linear in
+    its cotangent), which costs one extra small backward pass per use.
+    """
+
+    name: str
+    impl: Callable[..., Any]
+    vjp: Rule
+    jvp: Optional[Rule] = None
+
+
+@attrs.define(frozen=True, eq=False, init=False, repr=False)
+class Tensor:
+    """A node: read-only float data, the operands it came from and the primitive.
+
+    >>> import numpy as np
+    >>> a = Tensor(np.array([2])); b = Tensor(np.array([3]))
+    >>> c = a.mul(b)
+    >>> c
+    Tensor([6.], op=multiply)
+
+    Two Tensors with equal data are still two nodes: identity names a node. ``==`` and
+    the other comparisons compare data elementwise and return arrays, as in NumPy;
+    hashing is by identity.
+    """
+
+    data: Array
+    inputs: "tuple[Operand, ...]"
+    primitive: Optional[Primitive]
+    params: Params
+
+    # Make NumPy hand binary operators with an ndarray on the left back to Tensor's
+    # reflected methods (array * tensor -> Tensor.__rmul__) instead of broadcasting.
+    __array_ufunc__ = None
+    __hash__ = object.__hash__
+
+    def __init__(self, data: ArrayLike) -> None:
+        if isinstance(data, Tensor):
+            raise TypeError(
+                "Tensor(data): data is already a Tensor; pass it on as it is, or use "
+                "stop_gradient(t) for a constant with its value"
+            )
+        _init_node(self, to_array(data, "Tensor(data)", copy=True), (), None, _NO_PARAMS)
+
+    # --- what a node is -------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def __repr__(self) -> str:
+        # Shows only this node's data and op name: never walks the graph.
+        body = np.array2string(self.data, separator=", ")
+        op = "" if self.primitive is None else f", op={self.primitive.name}"
+        return f"Tensor({body}{op})"
+
+    def __array__(self, dtype: Any = None, copy: Optional[bool] = None) -> Array:
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self.data)))
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    # --- the tutorial's methods and NumPy's -----------------------------------------
+    def mul(self, other: TensorLike) -> Tensor:
+        """``self * other``, the tutorial's method."""
+        return apply(_ops.multiply_p, self, other)
+
+    def add(self, other: TensorLike) -> Tensor:
+        """``self + other``."""
+        return apply(_ops.add_p, self, other)
+
+    def sum(self, axis: Union[int, Sequence[int], None] = None, keepdims: bool = False) -> Tensor:
+        return _ops.sum_tensor(self, axis, keepdims)
+
+    def mean(self, axis: Union[int, Sequence[int], None] = None, keepdims: bool = False) -> Tensor:
+        return _ops.mean_tensor(self, axis, keepdims)
+
+    def reshape(self, *shape: Union[int, Sequence[int]]) -> Tensor:
+        return _ops.reshape_tensor(self, shape)
+
+    def transpose(self, *axes: Union[int, Sequence[int]]) -> Tensor:
+        return _ops.transpose_tensor(self, axes)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem_tensor(self, index)
+
+    # --- operators: each is one primitive ---------------------------------------------
+    def __add__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.add_p, self, other)
+
+    def __radd__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.add_p, other, self)
+
+    def __sub__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.subtract_p, self, other)
+
+    def __rsub__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.subtract_p, other, self)
+
+    def __mul__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.multiply_p, self, other)
+
+    def __rmul__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.multiply_p, other, self)
+
+    def __truediv__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.divide_p, self, other)
+
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.divide_p, other, self)
+
+    def __pow__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.power_p, self, other)
+
+    def __rpow__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.power_p, other, self)
+
+    def __matmul__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.matmul_p, self, other)
+
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
+        return apply(_ops.matmul_p, other, self)
+
+    def __neg__(self) -> Tensor:
+        return apply(_ops.negative_p, self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    # Comparisons are not differentiable: they return plain boolean arrays.
+    def __lt__(self, other: TensorLike) -> Array:
+        return np.less(self.data, data_of(other))
+
+    def __le__(self, other: TensorLike) -> Array:
+        return np.less_equal(self.data, data_of(other))
+
+    def __gt__(self, other: TensorLike) -> Array:
+        return np.greater(self.data, data_of(other))
+
+    def __ge__(self, other: TensorLike) -> Array:
+        return np.greater_equal(self.data, data_of(other))
+
+    def __eq__(self, other: object) -> Array:  # type: ignore[override]  # elementwise, as NumPy's
+        return np.equal(self.data, data_of(other))  # type: ignore[arg-type]  # any object NumPy compares
+
+    def __ne__(self, other: object) -> Array:  # type: ignore[override]  # elementwise, as NumPy's
+        return np.not_equal(self.data, data_of(other))  # type: ignore[arg-type]  # as __eq__
+
+
+_NO_PARAMS: Params = {}
+_new = object.__new__
+_set = object.__setattr__  # attrs' frozen __setattr__ refuses; the factory alone may set
+
+
+def _init_node(
+    node: Tensor, data: Array, inputs: "tuple[Operand, ...]", primitive: Optional[Primitive], params: Params
+) -> None:
+    _set(node, "data", data)
+    _set(node, "inputs", inputs)
+    _set(node, "primitive", primitive)
+    _set(node, "params", params)
+
+
+def make_node(
+    data: Array, inputs: "tuple[Operand, ...]" = (), primitive: Optional[Primitive] = None, params: Params = _NO_PARAMS
+) -> Tensor:
+    """The one node factory: takes ``data`` as it is (read-only, owned by the node)."""
+    node: Tensor = _new(Tensor)
+    _init_node(node, data, inputs, primitive, params)
+    return node
+
+
+def data_of(value: Any) -> Any:
+    """The NumPy value behind a Tensor, or the value itself."""
+    return value.data if type(value) is Tensor else value
+
+
+def _operand_data(primitive: Primitive, args: "tuple[Any, ...]") -> "tuple[list[Any], bool]":
+    """The NumPy operands for ``primitive.impl`` and whether any argument is a Tensor."""
+    data: list[Any] = []
+    traced = False
+    for position, arg in enumerate(args):
+        kind = type(arg)
+        if kind is Tensor:
+            traced = True
+            data.append(arg.data)
+        elif kind is float or kind is int or (kind is np.ndarray and arg.dtype.kind == "f"):
+            data.append(arg)
+        else:
+            data.append(_constant(arg, f"{primitive.name}: operand {position}"))
+    return data, traced
+
+
+def _constant(value: Any, name: str) -> Any:
+    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        return value
+    return to_array(value, name, copy=False)
+
+
+def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
+    """Apply ``primitive`` and return a node, even when no argument is a Tensor.
+
+    The entry point of every public op: arguments may be Tensors, arrays or scalars.
+    """
+    data, traced = _operand_data(primitive, args)
+    try:
+        out = primitive.impl(*data, **params)
+    except ValueError as error:
+        shapes = " and ".join(str(np.shape(x)) for x in data)
+        raise ValueError(f"{primitive.name}: {error} (operand shapes {shapes})") from None
+    if type(out) is not np.ndarray or not traced:
+        # NumPy returns scalars for 0-d results, and integer data for integer constants.
+        out = np.asarray(out)
+        if out.dtype.kind != "f":
+            out = out.astype(np.float64)
+    out.setflags(write=False)
+    return make_node(out, args, primitive, params)
+
+
+def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
+    """Apply ``primitive`` inside a derivative rule.
+
+    On the first-order fast path every operand is already a NumPy value, so this is a
+    direct call to ``impl`` and builds no graph. Only when an operand is a Tensor (an
+    enclosing transform records this rule) is a node made.
+    """
+    for arg in args:
+        if type(arg) is Tensor:
+            return apply(primitive, *args, **params)
+    out: Array = primitive.impl(*args, **params)
+    return out
+
+
+# Tensor's methods are written with the core primitives, which in turn make Tensors:
+# the module is bound here, after Tensor exists, and read when a method runs.
+from funcgrad import _core_ops as _ops  # noqa: E402
