@@ -17,13 +17,21 @@ def main() -> None:
     print("backward(c)[a] =", g[a], " backward(c)[b] =", g[b])
 
     print("\nThe same as a pure transform: grad(lambda a, b: mul(a, b))")
-    print(grad(lambda a, b: mul(a, b))(np.array([2]), np.array([3])))
+    def product(a: Tensor, b: Tensor) -> Tensor:
+        return mul(a, b)
+
+    print(grad(product)(np.array([2]), np.array([3])))
 
     print("\nThe tutorial's multi-element, reused-variable example: d = (a * b) * b")
-    print(grad(lambda a, b: mul(mul(a, b), b))(np.array([2, 3]), np.array([3, 4])))
+    def reused(a: Tensor, b: Tensor) -> Tensor:
+        return mul(mul(a, b), b)
+
+    print(grad(reused)(np.array([2, 3]), np.array([3, 4])))
 
     print("\nAnd what the mutable version could not do: a second derivative.")
-    cube = lambda x: (x * x * x).sum()  # noqa: E731
+    def cube(x: Tensor) -> Tensor:
+        return (x * x * x).sum()
+
     print("d2/dx2 x**3 at x = 2:", grad(grad(cube, argnums=0), argnums=0)(np.array([2.0])))
 
 

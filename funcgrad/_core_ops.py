@@ -229,10 +229,13 @@ def reshape(x: Value, shape: tuple[int, ...]) -> Value:
 
 def _shape_argument(shape: "tuple[Union[int, Sequence[int]], ...]", op: str) -> tuple[int, ...]:
     """Accept ``f(2, 3)`` and ``f((2, 3))``, NumPy's two spellings."""
-    items = tuple(shape[0]) if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) else shape
-    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
-        raise TypeError(f"{op}: expected ints, got {shape!r}")
-    return tuple(int(n) for n in items)  # type: ignore[call-overload]  # checked to be ints above
+    items: Sequence[object] = shape[0] if len(shape) == 1 and isinstance(shape[0], Sequence) else shape
+    ints = []
+    for n in items:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"{op}: expected ints, got {shape!r}")
+        ints.append(int(n))
+    return tuple(ints)
 
 
 def reshape_tensor(x: Tensor, shape: "tuple[Union[int, Sequence[int]], ...]") -> Tensor:
@@ -258,11 +261,11 @@ def transpose(x: Value, axes: tuple[int, ...]) -> Value:
     return bind(transpose_p, x, axes=axes)
 
 
-def transpose_tensor(x: Tensor, axes: "tuple[Union[int, Sequence[int]], ...]") -> Tensor:
-    if not axes or axes == (None,):
+def transpose_tensor(x: Tensor, axes: "tuple[Union[int, Sequence[int], None], ...]") -> Tensor:
+    if not axes or axes[0] is None:
         perm = tuple(reversed(range(x.ndim)))
     else:
-        perm = _shape_argument(axes, "transpose")
+        perm = _shape_argument(axes, "transpose")  # type: ignore[arg-type]  # None was handled above
         if sorted(a % x.ndim if x.ndim else a for a in perm) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes {perm} are not a permutation of {x.ndim} axes")
         perm = tuple(a % x.ndim for a in perm)

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from funcgrad._dtypes import to_array
-from funcgrad._typing import Array, ArrayLike
+from funcgrad._typing import Array, ArrayLike, BoolArray
 
 #: What a derivative rule computes with: an array on the first-order fast path, a
 #: Tensor when an enclosing transform records the rule so it can be differentiated.
@@ -145,7 +145,7 @@ class Tensor:
     def reshape(self, *shape: Union[int, Sequence[int]]) -> Tensor:
         return _ops.reshape_tensor(self, shape)
 
-    def transpose(self, *axes: Union[int, Sequence[int]]) -> Tensor:
+    def transpose(self, *axes: Union[int, Sequence[int], None]) -> Tensor:
         return _ops.transpose_tensor(self, axes)
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -195,23 +195,28 @@ class Tensor:
         return self
 
     # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, other: TensorLike) -> Array:
-        return np.less(self.data, data_of(other))
+    def __lt__(self, other: TensorLike) -> BoolArray:
+        return _compare(np.less, self, other)
 
-    def __le__(self, other: TensorLike) -> Array:
-        return np.less_equal(self.data, data_of(other))
+    def __le__(self, other: TensorLike) -> BoolArray:
+        return _compare(np.less_equal, self, other)
 
-    def __gt__(self, other: TensorLike) -> Array:
-        return np.greater(self.data, data_of(other))
+    def __gt__(self, other: TensorLike) -> BoolArray:
+        return _compare(np.greater, self, other)
 
-    def __ge__(self, other: TensorLike) -> Array:
-        return np.greater_equal(self.data, data_of(other))
+    def __ge__(self, other: TensorLike) -> BoolArray:
+        return _compare(np.greater_equal, self, other)
 
-    def __eq__(self, other: object) -> Array:  # type: ignore[override]  # elementwise, as NumPy's
-        return np.equal(self.data, data_of(other))  # type: ignore[arg-type]  # any object NumPy compares
+    def __eq__(self, other: object) -> BoolArray:  # type: ignore[override]  # elementwise, as NumPy's
+        return _compare(np.equal, self, other)
 
-    def __ne__(self, other: object) -> Array:  # type: ignore[override]  # elementwise, as NumPy's
-        return np.not_equal(self.data, data_of(other))  # type: ignore[arg-type]  # as __eq__
+    def __ne__(self, other: object) -> BoolArray:  # type: ignore[override]  # elementwise, as NumPy's
+        return _compare(np.not_equal, self, other)
+
+
+def _compare(ufunc: np.ufunc, x: Tensor, other: object) -> BoolArray:
+    result: BoolArray = ufunc(x.data, data_of(other))
+    return result
 
 
 _NO_PARAMS: Params = {}

@@ -20,3 +20,6 @@ ArrayLike = Union[
     bool,
     Sequence["ArrayLike"],
 ]
+
+#: What comparisons of Tensors return: they are not differentiable.
+BoolArray = npt.NDArray[np.bool_]
