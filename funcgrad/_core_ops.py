@@ -168,7 +168,7 @@ def normalize_axis(axis: Union[int, Sequence[int], None], ndim: int, op: str) ->
     """``axis`` as a sorted tuple of non-negative ints (None: every axis), or raise naming ``op``."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis) if isinstance(axis, Sequence) else (axis,)
     normalized = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):

@@ -279,7 +279,8 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         out = primitive.impl(*data, **params)
     except ValueError as error:
         shapes = " and ".join(str(np.shape(x)) for x in data)
-        raise ValueError(f"{primitive.name}: {error} (operand shapes {shapes})") from None
+        reason = str(error).removeprefix(f"{primitive.name}: ")
+        raise ValueError(f"{primitive.name}: {reason} (operand shapes {shapes})") from None
     if type(out) is not np.ndarray or not traced:
         # NumPy returns scalars for 0-d results, and integer data for integer constants.
         out = np.asarray(out)
