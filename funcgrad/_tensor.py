@@ -8,6 +8,7 @@ that point at each other, freed as soon as nobody holds its output.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
 import attrs
@@ -219,7 +220,7 @@ def _compare(ufunc: np.ufunc, x: Tensor, other: object) -> BoolArray:
     return result
 
 
-_NO_PARAMS: Params = {}
+_NO_PARAMS: Params = MappingProxyType({})
 _new = object.__new__
 _set = object.__setattr__  # attrs' frozen __setattr__ refuses; the factory alone may set
 
