@@ -67,31 +67,33 @@ def _operands(node: Tensor, record: bool) -> tuple[Value, tuple[Operand, ...]]:
 
 
 def _fit(c: Value, target: tuple[int, ...], dtype: np.dtype[Any], primitive: Primitive, operand_shape: tuple[int, ...]) -> Value:
-    """Sum a rule's result down to (or broadcast it up to) ``target`` in ``dtype``."""
+    """``c`` summed down (reverse mode) or broadcast up (forward mode) to ``target``, in ``dtype``.
+
+    ``target`` is the batch axes followed by ``operand_shape``. Axes ``c`` has beyond the
+    target sit right after the batch axes, as NumPy broadcasting puts them.
+    """
     shape = c.shape
     if shape != target:
-        extra = len(shape) - len(target)
         lead = len(target) - len(operand_shape)
-        if extra < 0 or shape[:lead] != target[:lead]:
-            try:
-                broadcast = np.broadcast_shapes(shape, target)
-            except ValueError:
-                broadcast = None
-            if broadcast != target:
-                raise ValueError(
-                    f"{primitive.name}: its derivative rule returned shape {shape} for an operand of shape {operand_shape}"
-                )
-            c = ops.broadcast_to(c, target)
-        else:
-            trailing = shape[lead + extra :]
-            if any(n != t and t != 1 for n, t in zip(trailing, target[lead:])):
-                raise ValueError(
-                    f"{primitive.name}: its derivative rule returned shape {shape} for an operand of shape {operand_shape}"
-                )
-            axes = tuple(range(lead, lead + extra)) + tuple(
-                lead + extra + j for j, (n, t) in enumerate(zip(trailing, target[lead:])) if t == 1 and n != 1
+        missing = len(target) - len(shape)
+        if missing > 0:  # an operand the op broadcast: unit axes after the batch axes
+            shape = shape[:lead] + (1,) * missing + shape[lead:]
+            c = ops.reshape(c, shape)
+        extra = len(shape) - len(target)
+        kept = shape[:lead] + shape[lead + extra :]
+        if any(n != t and n != 1 and t != 1 for n, t in zip(kept, target)):
+            raise ValueError(
+                f"{primitive.name}: its derivative rule returned shape {c.shape} for an operand of shape {operand_shape}"
             )
-            c = ops.reshape(ops.sum(c, axes), target)
+        summed = set(range(lead, lead + extra))
+        summed.update(i if i < lead else i + extra for i, (n, t) in enumerate(zip(kept, target)) if t == 1 and n != 1)
+        if summed:
+            c = ops.sum(c, tuple(sorted(summed)), keepdims=True)
+            kept = tuple(1 if t == 1 else n for n, t in zip(kept, target))
+        if c.shape != kept:
+            c = ops.reshape(c, kept)
+        if kept != target:
+            c = ops.broadcast_to(c, target)
     if c.dtype != dtype:
         c = ops.astype(c, dtype)
     return c
