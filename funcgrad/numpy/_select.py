@@ -1,0 +1,107 @@
+"""Elementwise selection: maximum, minimum, clip and where.
+
+Their derivatives are piecewise constant masks, computed from the data (never
+recorded: a mask has zero derivative) and multiplied into the cotangent, so the VJP
+and the JVP are the same expression and every record has a real JVP rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from funcgrad import _core_ops as ops
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._typing import Array
+from funcgrad.numpy._util import data
+
+
+def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
+    """1 where ``mine`` wins, 1/2 at a tie, 0 where it loses: ties split the gradient."""
+    share: Array = np.where(wins(mine, other), 1.0, np.where(np.equal(mine, other), 0.5, 0.0)).astype(dtype)
+    return share
+
+
+def _maximum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c * _share(data(xs[i]), data(xs[1 - i]), np.greater, data(c).dtype)
+
+
+def _minimum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return c * _share(data(xs[i]), data(xs[1 - i]), np.less, data(c).dtype)
+
+
+maximum_p = Primitive("maximum", np.maximum, vjp=_maximum_rule, jvp=_maximum_rule)
+minimum_p = Primitive("minimum", np.minimum, vjp=_minimum_rule, jvp=_minimum_rule)
+
+
+def maximum(x: TensorLike, y: TensorLike, /) -> Tensor:
+    """The larger of x and y, elementwise with broadcasting (JVP: rule).
+
+    d/dx = 1 where x > y, 0 where x < y, and 1/2 to each side at a tie.
+
+    >>> maximum(Tensor([1.0, 5.0]), 3.0)
+    Tensor([3., 5.], op=maximum)
+    """
+    return apply(maximum_p, x, y)
+
+
+def minimum(x: TensorLike, y: TensorLike, /) -> Tensor:
+    """The smaller of x and y, elementwise with broadcasting (JVP: rule).
+
+    d/dx = 1 where x < y, 0 where x > y, and 1/2 to each side at a tie.
+
+    >>> minimum(Tensor([1.0, 5.0]), 3.0)
+    Tensor([1., 3.], op=minimum)
+    """
+    return apply(minimum_p, x, y)
+
+
+def _clip_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x, low, high = (data(v) for v in xs)
+    if i == 0:  # the closed interval passes the gradient, boundaries included
+        mask = np.logical_and(np.greater_equal(x, low), np.less_equal(x, high))
+    elif i == 1:
+        mask = np.less(x, low)
+    else:
+        mask = np.greater(x, high)
+    weight: Array = mask.astype(data(c).dtype)
+    return c * weight
+
+
+def _clip_impl(x: Any, low: Any, high: Any) -> Any:
+    return np.minimum(np.maximum(x, low), high)
+
+
+clip_p = Primitive("clip", _clip_impl, vjp=_clip_rule, jvp=_clip_rule)
+
+
+def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike], /) -> Tensor:
+    """``a`` limited to ``[a_min, a_max]`` (None: no bound), with broadcasting (JVP: rule).
+
+    d/da = 1 on the closed interval ``a_min <= a <= a_max`` (boundaries included), else 0;
+    a bound gets the gradient where it is the value (strictly outside the interval).
+
+    >>> clip(Tensor([-2.0, 0.5, 2.0]), 0.0, 1.0)
+    Tensor([0. , 0.5, 1. ], op=clip)
+    """
+    if a_min is None and a_max is None:
+        raise ValueError("clip: one of a_min and a_max must be given")
+    low: TensorLike = -np.inf if a_min is None else a_min
+    high: TensorLike = np.inf if a_max is None else a_max
+    return apply(clip_p, a, low, high)
+
+
+def where(condition: Any, x: TensorLike, y: TensorLike, /) -> Tensor:
+    """``x`` where ``condition`` holds, else ``y``, with broadcasting (JVP: rule).
+
+    d/dx = 1 where the condition holds, else 0 (and the reverse for y); the condition
+    is data and is never differentiated. Beware: an inf or NaN *derivative* in the
+    branch not taken still reaches its inputs (0 * inf = NaN); docs/ops.md shows the
+    safe "double where" pattern.
+
+    >>> where(np.array([True, False]), Tensor([1.0, 2.0]), 0.0)
+    Tensor([1., 0.], op=where)
+    """
+    mask = np.asarray(data(condition)).astype(bool)
+    return apply(ops.where_p, mask, x, y)
