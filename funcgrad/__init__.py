@@ -13,11 +13,18 @@ from funcgrad._arith import multiply as multiply
 from funcgrad._arith import negative as negative
 from funcgrad._arith import power as power
 from funcgrad._arith import subtract as subtract
+from funcgrad._custom import custom_vjp as custom_vjp
 from funcgrad._graph import toposort as toposort
+from funcgrad._jacobians import hessian as hessian
+from funcgrad._jacobians import hvp as hvp
+from funcgrad._jacobians import jacfwd as jacfwd
+from funcgrad._jacobians import jacobian as jacobian
+from funcgrad._jacobians import jacrev as jacrev
 from funcgrad._tensor import Tensor as Tensor
 from funcgrad._transforms import backward as backward
 from funcgrad._transforms import grad as grad
 from funcgrad._transforms import jvp as jvp
+from funcgrad._transforms import stop_gradient as stop_gradient
 from funcgrad._transforms import value_and_grad as value_and_grad
 from funcgrad._transforms import vjp as vjp
 
@@ -25,13 +32,20 @@ __all__ = [
     "Tensor",
     "add",
     "backward",
+    "custom_vjp",
     "divide",
     "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
     "jvp",
     "mul",
     "multiply",
     "negative",
     "power",
+    "stop_gradient",
     "subtract",
     "toposort",
     "value_and_grad",

@@ -8,22 +8,26 @@ closed-over outer value is never mistaken for the inner argument.
 from __future__ import annotations
 
 import functools
+import inspect
 from types import MappingProxyType
-from typing import Any, Callable, Literal, Mapping, Optional, Sequence, TypeVar, Union, overload
+from typing import Any, Callable, Concatenate, Literal, Mapping, Optional, ParamSpec, Sequence, TypeVar, Union, overload
 
 import numpy as np
 
 from funcgrad import _graph
-from funcgrad._tensor import Tensor, TensorLike, Value
-from funcgrad._tree import flatten, flatten_with_paths, map as tree_map, unflatten
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._tree import LEAF, TreeDef, flatten, flatten_with_paths, map as tree_map, unflatten
 from funcgrad._typing import Array
 
-A = TypeVar("A")
+A = TypeVar("A")  # the aux output of a has_aux function
+T0 = TypeVar("T0")  # argument types: a gradient has its argument's type (pytrees)
+T1 = TypeVar("T1")
+Ps = ParamSpec("Ps")  # the remaining parameters, passed through unchanged
 Argnums = Union[int, Sequence[int], None]
 
 
 # --- arguments and results -----------------------------------------------------------------
-def check_argnums_type(argnums: Argnums, transform: str) -> None:
+def check_argnums_type(argnums: object, transform: str) -> None:
     ok = argnums is None or (isinstance(argnums, int) and not isinstance(argnums, bool))
     if not ok and isinstance(argnums, tuple):
         ok = all(isinstance(n, int) and not isinstance(n, bool) for n in argnums)
@@ -46,27 +50,61 @@ def resolve_argnums(argnums: Argnums, count: int, transform: str) -> tuple[int, 
     return tuple(n % count for n in positions)
 
 
+def argument_name(fn: Callable[..., Any], position: int, path: str) -> str:
+    """How an error names a leaf of positional argument ``position`` of ``fn``.
+
+    ``argument 0 (params.layers[2].w)``: the position, and the path from the parameter's
+    name in ``fn``'s signature when it has one.
+    """
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):  # builtins and other callables without a signature
+        parameters = []
+    for index, parameter in enumerate(parameters):
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return f"argument {position} ({parameter.name}[{position - index}]{path})"
+        if index == position and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            return f"argument {position} ({parameter.name}{path})"
+    return f"argument {position}{path}"
+
+
 class Traced:
     """One argument position of a traced call: its structure and the nodes of its leaves."""
 
     __slots__ = ("treedef", "nodes")
 
-    def __init__(self, value: Any, position: int, transform: str) -> None:
+    def __init__(self, fn: Callable[..., Any], value: Any, position: int, transform: str) -> None:
         pairs, self.treedef = flatten_with_paths(value)
-        self.nodes = [
-            _graph.argument(leaf, f"{transform}: argument {position}{path}") for path, leaf in pairs
-        ]
+        nodes = []
+        for path, leaf in pairs:
+            try:
+                nodes.append(_graph.argument(leaf, transform))
+            except TypeError:
+                # Only a refused leaf is worth naming: build its path from fn's signature
+                # here, so a successful call never pays for inspect.signature.
+                _graph.argument(leaf, f"{transform}: {argument_name(fn, position, path)}")
+                raise
+        self.nodes = nodes
 
     def rebuild(self, leaves: Sequence[Any]) -> Any:
         return unflatten(self.treedef, leaves)
 
+    def zeros_or(self, values: Mapping[Tensor, Any], nested: bool, lead: tuple[int, ...] = ()) -> Any:
+        """This argument's structure holding ``values`` at its nodes (zeros where absent)."""
+        return self.rebuild([
+            to_output(values[node], nested) if node in values else np.zeros(lead + node.shape, node.dtype)
+            for node in self.nodes
+        ])
 
-def trace_arguments(args: tuple[Any, ...], positions: tuple[int, ...], transform: str) -> tuple[list[Any], list[Traced]]:
+
+def trace_arguments(
+    fn: Callable[..., Any], args: tuple[Any, ...], positions: tuple[int, ...], transform: str
+) -> tuple[list[Any], list[Traced]]:
     """``args`` with the leaves at ``positions`` replaced by fresh argument nodes."""
     call_args = list(args)
     traced = []
     for n in positions:
-        t = Traced(args[n], n, transform)
+        t = Traced(fn, args[n], n, transform)
         call_args[n] = t.rebuild(t.nodes)
         traced.append(t)
     return call_args, traced
@@ -97,6 +135,33 @@ def check_output(out: Any, transform: str) -> Union[Tensor, Array]:
     )
 
 
+def check_outputs(out: Any, transform: str) -> tuple[list[Union[Tensor, Array]], TreeDef]:
+    """A pytree output's leaves, each checked as ``check_output`` does, and its structure."""
+    if isinstance(out, (Tensor, np.ndarray)):
+        return [check_output(out, transform)], LEAF
+    leaves, treedef = flatten(out)
+    return [check_output(leaf, transform) for leaf in leaves], treedef
+
+
+def walk_all(outputs: Sequence[Any], stop: frozenset[Tensor]) -> list[Tensor]:
+    """Nodes the Tensors among ``outputs`` depend on, in one topological order.
+
+    Each walk is topological, and a node first seen in an earlier walk has all its
+    parents before it there, so keeping first occurrences stays topological.
+    """
+    if len(outputs) == 1:
+        return _graph.walk(outputs[0], stop) if isinstance(outputs[0], Tensor) else []
+    order: list[Tensor] = []
+    seen: set[Tensor] = set()
+    for out in outputs:
+        if isinstance(out, Tensor):
+            for node in _graph.walk(out, stop):
+                if node not in seen:
+                    seen.add(node)
+                    order.append(node)
+    return order
+
+
 def to_output(value: Value, nested: bool) -> Any:
     """What a transform hands back: a node inside an enclosing transform, else a fresh array.
 
@@ -122,7 +187,7 @@ def value_and_grad_call(
 ) -> tuple[Any, Any, Any]:
     """``(value, gradients, aux)`` of ``fn(*args)``, gradients laid out as ``argnums`` asks."""
     positions = resolve_argnums(argnums, len(args), transform)
-    call_args, traced = trace_arguments(args, positions, transform)
+    call_args, traced = trace_arguments(fn, args, positions, transform)
     out, aux = split_output(fn(*call_args), has_aux, transform)
     out = check_output(out, transform)
     nodes = [node for t in traced for node in t.nodes]
@@ -133,32 +198,49 @@ def value_and_grad_call(
         nested = _graph.is_nested(order, nodes)
         seed = np.ones(out.shape, dtype=out.dtype)
         cotangents = _graph.pullback(order, out, seed, nodes, nested)
-    grads = []
-    for t in traced:
-        leaves = [
-            to_output(cotangents[node], nested) if node in cotangents else np.zeros(node.shape, node.dtype)
-            for node in t.nodes
-        ]
-        grads.append(t.rebuild(leaves))
+    grads = [t.zeros_or(cotangents, nested) for t in traced]
     value = to_output(out, nested)
     result = grads[0] if isinstance(argnums, int) else tuple(grads)
     return value, result, release(aux, nested)
 
 
+# The overloads give exact result types (no peer library has them). Functions of Tensors
+# take arrays and give arrays; any other argument type is a pytree whose gradient has
+# that type. The types describe a top-level call: inside an enclosing transform the
+# same calls return Tensors, so that the enclosing one can differentiate them.
+# Each overload is one line on purpose: the table reads down the argnums cases.
+# fmt: off
 @overload
 def grad(fn: Callable[[Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike], tuple[Array]]: ...
 @overload
 def grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], tuple[Array, Array]]: ...
 @overload
+def grad(fn: Callable[[Tensor, Tensor, Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike, TensorLike], tuple[Array, Array, Array]]: ...
+@overload
+def grad(fn: Callable[Concatenate[Tensor, Ps], Tensor], argnums: Literal[0], has_aux: Literal[False] = ...) -> Callable[Concatenate[TensorLike, Ps], Array]: ...
+@overload
+def grad(fn: Callable[Concatenate[T0, Tensor, Ps], Tensor], argnums: Literal[1], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, TensorLike, Ps], Array]: ...
+@overload
+def grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: tuple[int, int], has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], tuple[Array, Array]]: ...
+@overload
+def grad(fn: Callable[[T0], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[T0], tuple[T0]]: ...
+@overload
+def grad(fn: Callable[[T0, T1], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[T0, T1], tuple[T0, T1]]: ...
+@overload
+def grad(fn: Callable[Concatenate[T0, Ps], Tensor], argnums: Literal[0], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, Ps], T0]: ...
+@overload
+def grad(fn: Callable[Concatenate[T0, T1, Ps], Tensor], argnums: Literal[1], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, T1, Ps], T1]: ...
+@overload
 def grad(fn: Callable[[Tensor], tuple[Tensor, A]], argnums: None = ..., *, has_aux: Literal[True]) -> Callable[[TensorLike], tuple[tuple[Array], A]]: ...
 @overload
 def grad(fn: Callable[[Tensor, Tensor], tuple[Tensor, A]], argnums: None = ..., *, has_aux: Literal[True]) -> Callable[[TensorLike, TensorLike], tuple[tuple[Array, Array], A]]: ...
 @overload
-def grad(fn: Callable[[Tensor], Tensor], argnums: int, has_aux: Literal[False] = ...) -> Callable[[TensorLike], Array]: ...
+def grad(fn: Callable[Concatenate[Tensor, Ps], tuple[Tensor, A]], argnums: Literal[0], has_aux: Literal[True]) -> Callable[Concatenate[TensorLike, Ps], tuple[Array, A]]: ...
 @overload
-def grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: int, has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], Array]: ...
+def grad(fn: Callable[Concatenate[T0, Ps], tuple[Tensor, A]], argnums: Literal[0], has_aux: Literal[True]) -> Callable[Concatenate[T0, Ps], tuple[T0, A]]: ...
 @overload
-def grad(fn: Callable[..., Any], argnums: Argnums = ..., has_aux: bool = ...) -> Callable[..., Any]: ...
+def grad(fn: Callable[Ps, Any], argnums: Argnums = ..., has_aux: bool = ...) -> Callable[Ps, Any]: ...
+# fmt: on
 def grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False) -> Callable[..., Any]:
     """The gradient of ``fn``'s output with respect to its positional arguments.
 
@@ -166,12 +248,15 @@ def grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False)
     that one gradient; a tuple of ints a tuple in that order. A non-scalar output is
     seeded with ones (the gradient of its sum). Arguments may be pytrees; each gradient
     has its argument's structure. With ``has_aux=True``, ``fn`` returns
-    ``(output, aux)`` and the result is ``(gradients, aux)``.
+    ``(output, aux)`` and the result is ``(gradients, aux)``. Transforms nest:
+    ``grad(grad(f, argnums=0), argnums=0)`` is the second derivative.
 
     >>> import numpy as np
     >>> from funcgrad import mul
     >>> grad(lambda a, b: mul(a, b))(np.array([2]), np.array([3]))
     (array([3.]), array([2.]))
+    >>> grad(lambda x: (x ** 3).sum(), argnums=0)(np.array([2.0]))
+    array([12.])
     """
     check_argnums_type(argnums, "grad")
 
@@ -183,18 +268,42 @@ def grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False)
     return grad_fn
 
 
+# fmt: off
 @overload
 def value_and_grad(fn: Callable[[Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike], tuple[Array, tuple[Array]]]: ...
 @overload
 def value_and_grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], tuple[Array, tuple[Array, Array]]]: ...
 @overload
-def value_and_grad(fn: Callable[[Tensor], Tensor], argnums: int, has_aux: Literal[False] = ...) -> Callable[[TensorLike], tuple[Array, Array]]: ...
+def value_and_grad(fn: Callable[[Tensor, Tensor, Tensor], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike, TensorLike], tuple[Array, tuple[Array, Array, Array]]]: ...
 @overload
-def value_and_grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: int, has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], tuple[Array, Array]]: ...
+def value_and_grad(fn: Callable[Concatenate[Tensor, Ps], Tensor], argnums: Literal[0], has_aux: Literal[False] = ...) -> Callable[Concatenate[TensorLike, Ps], tuple[Array, Array]]: ...
 @overload
-def value_and_grad(fn: Callable[..., Any], argnums: Argnums = ..., has_aux: bool = ...) -> Callable[..., Any]: ...
+def value_and_grad(fn: Callable[Concatenate[T0, Tensor, Ps], Tensor], argnums: Literal[1], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, TensorLike, Ps], tuple[Array, Array]]: ...
+@overload
+def value_and_grad(fn: Callable[[Tensor, Tensor], Tensor], argnums: tuple[int, int], has_aux: Literal[False] = ...) -> Callable[[TensorLike, TensorLike], tuple[Array, tuple[Array, Array]]]: ...
+@overload
+def value_and_grad(fn: Callable[[T0], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[T0], tuple[Array, tuple[T0]]]: ...
+@overload
+def value_and_grad(fn: Callable[[T0, T1], Tensor], argnums: None = ..., has_aux: Literal[False] = ...) -> Callable[[T0, T1], tuple[Array, tuple[T0, T1]]]: ...
+@overload
+def value_and_grad(fn: Callable[Concatenate[T0, Ps], Tensor], argnums: Literal[0], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, Ps], tuple[Array, T0]]: ...
+@overload
+def value_and_grad(fn: Callable[Concatenate[T0, T1, Ps], Tensor], argnums: Literal[1], has_aux: Literal[False] = ...) -> Callable[Concatenate[T0, T1, Ps], tuple[Array, T1]]: ...
+@overload
+def value_and_grad(fn: Callable[[Tensor], tuple[Tensor, A]], argnums: None = ..., *, has_aux: Literal[True]) -> Callable[[TensorLike], tuple[tuple[Array, A], tuple[Array]]]: ...
+@overload
+def value_and_grad(fn: Callable[[Tensor, Tensor], tuple[Tensor, A]], argnums: None = ..., *, has_aux: Literal[True]) -> Callable[[TensorLike, TensorLike], tuple[tuple[Array, A], tuple[Array, Array]]]: ...
+@overload
+def value_and_grad(fn: Callable[Concatenate[Tensor, Ps], tuple[Tensor, A]], argnums: Literal[0], has_aux: Literal[True]) -> Callable[Concatenate[TensorLike, Ps], tuple[tuple[Array, A], Array]]: ...
+@overload
+def value_and_grad(fn: Callable[Concatenate[T0, Ps], tuple[Tensor, A]], argnums: Literal[0], has_aux: Literal[True]) -> Callable[Concatenate[T0, Ps], tuple[tuple[Array, A], T0]]: ...
+@overload
+def value_and_grad(fn: Callable[Ps, Any], argnums: Argnums = ..., has_aux: bool = ...) -> Callable[Ps, Any]: ...
+# fmt: on
 def value_and_grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False) -> Callable[..., Any]:
     """``(value, gradients)`` in one pass; with ``has_aux=True``, ``((value, aux), gradients)``.
+
+    The gradients are laid out as in ``grad``.
 
     >>> import numpy as np
     >>> value_and_grad(lambda x: (x * x).sum(), argnums=0)(np.array([1.0, 2.0]))
@@ -241,43 +350,106 @@ def backward(output: Tensor, wrt: Optional[Sequence[Tensor]] = None) -> Mapping[
     return MappingProxyType(fresh)
 
 
-
 # --- vjp and jvp ---------------------------------------------------------------------------
-def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+# fmt: off
+@overload
+def vjp(fn: Callable[[Tensor], Tensor], x: TensorLike, /) -> tuple[Array, Callable[[TensorLike], tuple[Array]]]: ...
+@overload
+def vjp(fn: Callable[[Tensor, Tensor], Tensor], x: TensorLike, y: TensorLike, /) -> tuple[Array, Callable[[TensorLike], tuple[Array, Array]]]: ...
+@overload
+def vjp(fn: Callable[[T0], Tensor], x: T0, /) -> tuple[Array, Callable[[TensorLike], tuple[T0]]]: ...
+@overload
+def vjp(fn: Callable[[T0, T1], Tensor], x: T0, y: T1, /) -> tuple[Array, Callable[[TensorLike], tuple[T0, T1]]]: ...
+@overload
+def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]: ...
+# fmt: on
+def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """``(out, pullback)``: ``pullback(cotangent)`` gives one cotangent per primal.
+
+    ``fn`` runs once; each ``pullback`` call is one reverse sweep over its graph, and a
+    cotangent with extra leading axes pulls back all its rows in that one sweep.
 
     >>> import numpy as np
     >>> out, pullback = vjp(lambda x: x * x, np.array([1.0, 3.0]))
     >>> pullback(np.array([1.0, 10.0]))
     (array([ 2., 60.]),)
     """
-    positions = tuple(range(len(primals)))
-    call_args, traced = trace_arguments(primals, positions, "vjp")
+    call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "vjp")
     out = check_output(fn(*call_args), "vjp")
     nodes = [node for t in traced for node in t.nodes]
     order = _graph.walk(out, frozenset(nodes)) if isinstance(out, Tensor) else []
     nested = _graph.is_nested(order, nodes)
-    out_shape, out_dtype = np.shape(out.data if isinstance(out, Tensor) else out), np.result_type(out.data if isinstance(out, Tensor) else out)
+    out_shape, out_dtype = out.shape, out.dtype
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
         seed = cotangent if isinstance(cotangent, Tensor) else np.asarray(cotangent, dtype=out_dtype)
-        if seed.shape != out_shape:
+        if seed.shape[seed.ndim - len(out_shape):] != out_shape or seed.ndim < len(out_shape):
             raise ValueError(f"vjp: cotangent has shape {seed.shape} but the output has shape {out_shape}")
+        lead = seed.shape[: seed.ndim - len(out_shape)]
         record = nested or isinstance(seed, Tensor)
         cotangents = _graph.pullback(order, out, seed, nodes, record) if isinstance(out, Tensor) else {}
-        return tuple(
-            t.rebuild([
-                to_output(cotangents[node], record) if node in cotangents else np.zeros(node.shape, node.dtype)
-                for node in t.nodes
-            ])
-            for t in traced
-        )
+        return tuple(t.zeros_or(cotangents, record, lead) for t in traced)
 
     return to_output(out, nested), pullback
 
 
+def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: str) -> dict[Tensor, Value]:
+    """The tangent of each argument node, checked against its primal's structure and shape."""
+    seeds: dict[Tensor, Value] = {}
+    for position, (t, tangent) in enumerate(zip(traced, tangents)):
+        pairs, tangent_def = flatten_with_paths(tangent)
+        if tangent_def != t.treedef:
+            raise ValueError(f"{transform}: tangent {position} has structure {tangent_def}, its primal has {t.treedef}")
+        for node, (path, leaf) in zip(t.nodes, pairs):
+            value = leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=node.dtype)
+            if value.shape != node.shape:
+                raise ValueError(
+                    f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"
+                )
+            seeds[node] = value
+    return seeds
+
+
+Sweep = Callable[[list[Tensor], dict[Tensor, Value], bool], dict[Tensor, Value]]
+
+
+def push(
+    outputs: list[Union[Tensor, Array]],
+    seeds: dict[Tensor, Value],
+    lead: tuple[int, ...],
+    sweep: Sweep = _graph.pushforward,
+) -> tuple[list[Value], bool]:
+    """Tangents of ``outputs`` given ``seeds`` at argument nodes (one forward sweep), and
+    whether they are recorded for an enclosing transform."""
+    nodes = list(seeds)
+    order = walk_all(outputs, frozenset(nodes))
+    nested = _graph.is_nested(order, nodes) or any(isinstance(v, Tensor) for v in seeds.values())
+    tangents = sweep(order, seeds, nested)
+    result: list[Value] = []
+    for out in outputs:
+        t = tangents.get(out) if isinstance(out, Tensor) else None
+        result.append(np.zeros(lead + out.shape, out.dtype) if t is None else t)
+    return result, nested
+
+
+# fmt: off
+@overload
+def jvp(fn: Callable[[Tensor], Tensor], primals: tuple[TensorLike], tangents: tuple[TensorLike]) -> tuple[Array, Array]: ...
+@overload
+def jvp(fn: Callable[[Tensor, Tensor], Tensor], primals: tuple[TensorLike, TensorLike], tangents: tuple[TensorLike, TensorLike]) -> tuple[Array, Array]: ...
+@overload
+def jvp(fn: Callable[[T0], Tensor], primals: tuple[T0], tangents: tuple[T0]) -> tuple[Array, Array]: ...
+@overload
+def jvp(fn: Callable[[T0, T1], Tensor], primals: tuple[T0, T1], tangents: tuple[T0, T1]) -> tuple[Array, Array]: ...
+@overload
+def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]: ...
+# fmt: on
 def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
     """``(out, tangent_out)``: ``fn``'s value and its directional derivative (forward mode).
+
+    One forward sweep carries the tangents alongside the values: each primitive has a
+    JVP rule, or one derived from its VJP rule by transposition. ``fn`` may return a
+    pytree; ``tangent_out`` then has its structure.
 
     >>> import numpy as np
     >>> jvp(lambda x: x * x, (np.array([1.0, 3.0]),), (np.array([1.0, 0.0]),))
@@ -287,25 +459,35 @@ def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, .
         raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    call_args, traced = trace_arguments(primals, tuple(range(len(primals))), "jvp")
-    seeds: dict[Tensor, Value] = {}
-    for position, (t, tangent) in enumerate(zip(traced, tangents)):
-        tangent_leaves, tangent_def = flatten(tangent)
-        if tangent_def != t.treedef:
-            raise ValueError(f"jvp: tangent {position} has structure {tangent_def}, primal has {t.treedef}")
-        for node, leaf in zip(t.nodes, tangent_leaves):
-            value = leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=node.dtype)
-            if value.shape != node.shape:
-                raise ValueError(f"jvp: tangent {position} has shape {value.shape} but its primal has shape {node.shape}")
-            seeds[node] = value
-    out = check_output(fn(*call_args), "jvp")
-    if not isinstance(out, Tensor):
-        return out, np.zeros(out.shape, out.dtype)
-    nodes = list(seeds)
-    order = _graph.walk(out, frozenset(nodes))
-    nested = _graph.is_nested(order, nodes) or any(isinstance(v, Tensor) for v in seeds.values())
-    tangent_out = _graph.pushforward(order, seeds, nested).get(out)
-    if tangent_out is None:
-        tangent_out = np.zeros(out.shape, out.dtype)
-    return to_output(out, nested), to_output(tangent_out, nested)
+    call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "jvp")
+    seeds = seed_tangents(traced, tangents, "jvp")
+    outputs, treedef = check_outputs(fn(*call_args), "jvp")
+    tangents_out, nested = push(outputs, seeds, ())
+    out = unflatten(treedef, [to_output(o, nested) for o in outputs])
+    return out, unflatten(treedef, [to_output(t, nested) for t in tangents_out])
 
+
+# --- stop_gradient -------------------------------------------------------------------------
+def _zero_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # A zero the engine broadcasts to the operand's shape, and a constant, so that no
+    # derivative of any order flows through (a recorded ``0 * c`` would carry one).
+    return np.zeros((), dtype=c.dtype)
+
+
+def _view(x: Any) -> Any:
+    # A view, so that making it read-only never touches the caller's array.
+    return np.asarray(x).view()
+
+
+stop_gradient_p = Primitive("stop_gradient", _view, vjp=_zero_rule, jvp=_zero_rule)
+
+
+def stop_gradient(x: TensorLike) -> Tensor:
+    """The value of ``x``, treated as a constant by every transform, at every order.
+
+    >>> import numpy as np
+    >>> from funcgrad import grad
+    >>> grad(lambda x: (x * stop_gradient(x)).sum(), argnums=0)(np.array([3.0]))
+    array([3.])
+    """
+    return apply(stop_gradient_p, x)

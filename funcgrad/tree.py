@@ -1,0 +1,22 @@
+"""Pytrees: nested tuples, lists, dicts, NamedTuples, dataclasses and attrs classes.
+
+No registration: any of these containers nests, None is an empty subtree, and anything
+else (arrays, Tensors, numbers) is a leaf. Every transform takes pytree arguments and
+returns gradients of the same structure and type.
+
+>>> import funcgrad.tree as tree
+>>> leaves, treedef = tree.flatten({"w": 1.0, "b": (2.0, None)})
+>>> leaves
+[1.0, 2.0]
+>>> tree.unflatten(treedef, [10.0, 20.0])
+{'w': 10.0, 'b': (20.0, None)}
+>>> tree.map(lambda x: 2 * x, [1.0, {"a": 3.0}])
+[2.0, {'a': 6.0}]
+"""
+
+from funcgrad._tree import TreeDef as TreeDef
+from funcgrad._tree import flatten as flatten
+from funcgrad._tree import map as map
+from funcgrad._tree import unflatten as unflatten
+
+__all__ = ["TreeDef", "flatten", "map", "unflatten"]
