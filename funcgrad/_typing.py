@@ -12,13 +12,16 @@ Array = npt.NDArray[np.floating[Any]]
 
 #: What may stand where an array goes. Unlike ``numpy.typing.ArrayLike`` it leaves out
 #: ``str`` and ``bytes``, so that passing a string where an array goes is a type error.
+#: Nested sequences are spelled out to a fixed depth because a recursive
+#: ``Sequence["ArrayLike"]`` admits ``str`` (a str is a Sequence of str, all the way down).
+_Scalar = Union[np.generic, float, int, bool]
 ArrayLike = Union[
     "np.ndarray[Any, Any]",
-    np.generic,
-    float,
-    int,
-    bool,
-    Sequence["ArrayLike"],
+    _Scalar,
+    Sequence[Union[_Scalar, "np.ndarray[Any, Any]"]],
+    Sequence[Sequence[_Scalar]],
+    Sequence[Sequence[Sequence[_Scalar]]],
+    Sequence[Sequence[Sequence[Sequence[_Scalar]]]],
 ]
 
 #: What comparisons of Tensors return: they are not differentiable.
