@@ -20,7 +20,7 @@ from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import abs as rabs
 from funcgrad.numpy._unary import sqrt
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._util import align, data, shape
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -59,9 +59,13 @@ def _uncolumn(v: Value, vector: bool) -> Value:
     return ops.reshape(v, v.shape[:-1]) if vector else v
 
 
+def _is_vector(b: Operand) -> bool:
+    return bool(np.ndim(data(b)) == 1)
+
+
 def _solve_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     a = xs[0]
-    vector = out.ndim == 1
+    vector = _is_vector(xs[1])
     gb = bind(solve_p, swap_last(a), _column(c, vector))  # type: ignore[arg-type]  # a is an array or Tensor here
     if i == 1:
         return _uncolumn(gb, vector)
@@ -70,11 +74,11 @@ def _solve_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
 
 def _solve_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     a = xs[0]
-    vector = out.ndim == 1
-    if i == 1:
-        rhs = _column(c, vector)
+    vector = _is_vector(xs[1])
+    if i == 1:  # b may have fewer batch axes than the output: align its tangent first
+        rhs = align(_column(c, vector), np.ndim(data(xs[1])) + vector, out.ndim + vector)
     else:
-        rhs = -(c @ _column(out, vector))
+        rhs = -(align(c, np.ndim(data(a)), out.ndim + vector) @ _column(out, vector))
     return _uncolumn(bind(solve_p, a, rhs), vector)
 
 

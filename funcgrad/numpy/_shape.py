@@ -141,7 +141,7 @@ def stack(arrays: Sequence[TensorLike], /, axis: int = 0) -> Tensor:
     return concatenate([expand_dims(x, axis) for x in parts], axis=axis)
 
 
-def take(a: TensorLike, indices: Any, /, axis: int | None = None) -> Tensor:
+def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
     """Entries at integer ``indices`` along ``axis`` (None: of the flattened array).
 
     The VJP scatter-adds the cotangent back, so repeated indices accumulate (JVP: rule).
