@@ -86,12 +86,18 @@ def jacobian(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., A
            [0., 4.]])
     """
     _check_jacobian_argnums(argnums, "jacobian")
+    return _reverse(fn, argnums, "jacobian")
 
+
+jacrev = jacobian
+
+
+def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def jacobian_fn(*args: Any) -> Any:
-        positions = resolve_argnums(argnums, len(args), "jacobian")
-        call_args, traced = trace_arguments(fn, args, positions, "jacobian")
-        outputs, treedef = check_outputs(fn(*call_args), "jacobian")
+        positions = resolve_argnums(argnums, len(args), transform)
+        call_args, traced = trace_arguments(fn, args, positions, transform)
+        outputs, treedef = check_outputs(fn(*call_args), transform)
         nodes = [node for t in traced for node in t.nodes]
         stop = frozenset(nodes)
         per_output = []
@@ -109,9 +115,6 @@ def jacobian(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., A
         return _layout(per_output, treedef, traced, argnums)
 
     return jacobian_fn
-
-
-jacrev = jacobian
 
 
 # --- forward mode -----------------------------------------------------------------------------
@@ -200,14 +203,17 @@ def jacfwd(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., Any
            [2., 1.]])
     """
     _check_jacobian_argnums(argnums, "jacfwd")
+    return _forward(fn, argnums, "jacfwd")
 
+
+def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def jacfwd_fn(*args: Any) -> Any:
-        positions = resolve_argnums(argnums, len(args), "jacfwd")
-        call_args, traced = trace_arguments(fn, args, positions, "jacfwd")
+        positions = resolve_argnums(argnums, len(args), transform)
+        call_args, traced = trace_arguments(fn, args, positions, transform)
         nodes = [node for t in traced for node in t.nodes]
         total = sum(node.size for node in nodes)
-        outputs, treedef = check_outputs(fn(*call_args), "jacfwd")
+        outputs, treedef = check_outputs(fn(*call_args), transform)
         tangents, nested = push(outputs, _seeds(nodes), (total,), _pushforward_batched)
         per_output = []
         for out, tangent in zip(outputs, tangents):
@@ -240,7 +246,7 @@ def hessian(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., An
            [4., 2.]])
     """
     _check_jacobian_argnums(argnums, "hessian")
-    return jacfwd(jacobian(fn, argnums), argnums)
+    return _forward(_reverse(fn, argnums, "hessian"), argnums, "hessian")
 
 
 def hvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> Any:
