@@ -1,8 +1,8 @@
 """Neural-network functions, numerically stable for inputs of any magnitude.
 
-sigmoid, softplus, softmax and logsumexp are primitives whose forward pass avoids
+sigmoid, softplus, softmax, logsumexp and log_softmax are primitives whose forward pass avoids
 overflow (``logaddexp``, subtracting the maximum) and whose rules reuse the output;
-relu and log_softmax are one-line composites. Every rule is written in funcgrad ops.
+relu is a one-line composite. Every rule is written in funcgrad ops.
 
 >>> import numpy as np
 >>> softmax(np.array([1000.0, 1000.0]))
@@ -77,29 +77,60 @@ def softplus(x: TensorLike, /) -> Tensor:
     return apply(softplus_p, x)
 
 
-# --- logsumexp and softmax: shift by the maximum -----------------------------------------
+# --- softmax, logsumexp, log_softmax: shift by the maximum ----------------------------------
+def _shifted(x: Any, axis: tuple[int, ...]) -> Any:
+    """``x`` minus its maximum over ``axis``: every exponent is then <= 0."""
+    top = np.max(x, axis=axis, keepdims=True)
+    return x - np.where(np.isfinite(top), top, 0.0)  # all -inf (or an inf) must not give inf - inf
+
+
+def _softmax_impl(x: Any, axis: tuple[int, ...]) -> Any:
+    e = np.exp(_shifted(x, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _softmax_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # s * (c - sum(c * s)): the VJP and, since the Jacobian is symmetric, also the JVP.
+    shift = lead(c, out.ndim)
+    return out * (c - ops.sum(c * out, tuple(a + shift for a in p["axis"]), True))
+
+
+softmax_p = Primitive("softmax", _softmax_impl, vjp=_softmax_rule, jvp=_softmax_rule)
+
+
+def softmax(x: TensorLike, axis: Axis = -1) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``axis`` (an int, a tuple or None), shifted by the
+    maximum so it never overflows.
+
+    d/dx_j s_i = s_i (delta_ij - s_j); the Jacobian is symmetric so one rule serves
+    the VJP and the JVP (JVP: rule).
+
+    >>> softmax(Tensor([0.0, 0.0]))
+    Tensor([0.5, 0.5], op=softmax)
+    """
+    return apply(softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x)), "softmax"))
+
+
 def _logsumexp_impl(x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
     top = np.max(x, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)  # all -inf (or an inf) must not give inf - inf
-    total = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+    top = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer for all -inf input
+        total = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
     return total if keepdims else np.squeeze(total, axis=axis)
 
 
-def _softmax_of(x: Operand, out: Value, p: Params) -> Value:
-    """``exp(x - logsumexp(x))``, from the output: every exponent is <= 0."""
-    x_value: Any = x
-    return ops.exp(x_value - ops.reshape(out, kept_shape(x_value.shape, p["axis"])))
-
-
 def _logsumexp_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # softmax from x, not exp(x - out): out is rounded at its own magnitude (1000.69 in
+    # float32 is off by 3e-5), which the exponent would pass on.
     x: Any = xs[0]
-    return expand_cotangent(c, x.shape, p["axis"], out.ndim) * _softmax_of(x, out, p)
+    return expand_cotangent(c, x.shape, p["axis"], out.ndim) * bind(softmax_p, x, axis=p["axis"])
 
 
 def _logsumexp_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     x: Any = xs[0]
     shift = lead(c, x.ndim)
-    return ops.sum(c * _softmax_of(x, out, p), tuple(a + shift for a in p["axis"]), p["keepdims"])
+    weighted = c * bind(softmax_p, x, axis=p["axis"])
+    return ops.sum(weighted, tuple(a + shift for a in p["axis"]), p["keepdims"])
 
 
 logsumexp_p = Primitive("logsumexp", _logsumexp_impl, vjp=_logsumexp_vjp, jvp=_logsumexp_jvp)
@@ -117,40 +148,34 @@ def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tenso
     return apply(logsumexp_p, x, axis=axes, keepdims=bool(keepdims))
 
 
-def _softmax_impl(x: Any, axis: int) -> Any:
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+def _log_softmax_impl(x: Any, axis: tuple[int, ...]) -> Any:
+    # (x - max) - log(sum(exp(x - max))): no large number is ever subtracted from
+    # another, so float32 keeps its digits even at 1000 (x - logsumexp(x) would not).
+    shifted = _shifted(x, axis)
+    with np.errstate(divide="ignore"):
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def _softmax_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    # s * (c - sum(c * s)): the VJP and, since the Jacobian is symmetric, also the JVP.
-    axis = p["axis"] + lead(c, out.ndim)
-    return out * (c - ops.sum(c * out, (axis,), True))
+def _log_softmax_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    shift = lead(c, out.ndim)
+    return c - ops.exp(out) * ops.sum(c, tuple(a + shift for a in p["axis"]), True)
 
 
-softmax_p = Primitive("softmax", _softmax_impl, vjp=_softmax_rule, jvp=_softmax_rule)
+def _log_softmax_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    shift = lead(c, out.ndim)
+    return c - ops.sum(c * ops.exp(out), tuple(a + shift for a in p["axis"]), True)
 
 
-def softmax(x: TensorLike, axis: int = -1) -> Tensor:
-    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the maximum (stable).
-
-    d/dx_j s_i = s_i (delta_ij - s_j); the Jacobian is symmetric so one rule serves
-    the VJP and the JVP (JVP: rule).
-
-    >>> softmax(Tensor([0.0, 0.0]))
-    Tensor([0.5, 0.5], op=softmax)
-    """
-    (a,) = ops.normalize_axis(axis, len(shape(x)), "softmax")
-    return apply(softmax_p, x, axis=a)
+log_softmax_p = Primitive("log_softmax", _log_softmax_impl, vjp=_log_softmax_vjp, jvp=_log_softmax_jvp)
 
 
-def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
-    """``x - logsumexp(x)`` along ``axis``: stable. d/dx = 1 - softmax(x) contracted with g.
+def log_softmax(x: TensorLike, axis: Axis = -1) -> Tensor:
+    """``x - logsumexp(x)`` along ``axis``, computed without cancellation (stable).
 
-    A composite of subtract and logsumexp (JVP: their rules).
+    d/dx: the VJP is ``g - softmax(x) * sum(g)``, softmax being exp of the output
+    (JVP: rule).
 
     >>> log_softmax(Tensor([0.0, 0.0]))
-    Tensor([-0.69314718, -0.69314718], op=subtract)
+    Tensor([-0.69314718, -0.69314718], op=log_softmax)
     """
-    (a,) = ops.normalize_axis(axis, len(shape(x)), "log_softmax")
-    return apply(ops.subtract_p, x, logsumexp(x, a, keepdims=True))
+    return apply(log_softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x)), "log_softmax"))

@@ -135,8 +135,8 @@ ROWS = (
     Row("nn.relu", nn.relu, lambda x: np.maximum(x, 0.0), ELEMENTWISE, domain=(0.2, 2.0), signed=True),
     Row("nn.sigmoid", nn.sigmoid, lambda x: 1.0 / (1.0 + np.exp(-x)), ELEMENTWISE, domain=(-4.0, 4.0)),
     Row("nn.softplus", nn.softplus, lambda x: np.log(1.0 + np.exp(x)), ELEMENTWISE, domain=(-4.0, 4.0)),
-    Row("nn.softmax", nn.softmax, _naive_softmax, REDUCE, kwargs=({}, {"axis": 0}, {"axis": -1})),
-    Row("nn.log_softmax", nn.log_softmax, lambda x, axis=-1: np.log(_naive_softmax(x, axis)), REDUCE, kwargs=({}, {"axis": 0})),
+    Row("nn.softmax", nn.softmax, _naive_softmax, REDUCE, kwargs=({}, {"axis": 0}, {"axis": -1}, {"axis": (0, 1)}, {"axis": None})),
+    Row("nn.log_softmax", nn.log_softmax, lambda x, axis=-1: np.log(_naive_softmax(x, axis)), REDUCE, kwargs=({}, {"axis": 0}, {"axis": (0, -1)})),
     Row("nn.logsumexp", nn.logsumexp, _naive_logsumexp, REDUCE, kwargs=AXES),
 )
 
