@@ -222,24 +222,35 @@ def _compare(ufunc: np.ufunc, x: Tensor, other: object) -> BoolArray:
 
 _NO_PARAMS: Params = MappingProxyType({})
 _new = object.__new__
-_set = object.__setattr__  # attrs' frozen __setattr__ refuses; the factory alone may set
+# attrs' frozen __setattr__ refuses; the factory alone sets the slots, through their
+# descriptors (cheaper than object.__setattr__, which looks each one up by name).
+_set_data = Tensor.__dict__["data"].__set__
+_set_inputs = Tensor.__dict__["inputs"].__set__
+_set_primitive = Tensor.__dict__["primitive"].__set__
+_set_params = Tensor.__dict__["params"].__set__
 
 
 def _init_node(
     node: Tensor, data: Array, inputs: "tuple[Operand, ...]", primitive: Optional[Primitive], params: Params
 ) -> None:
-    _set(node, "data", data)
-    _set(node, "inputs", inputs)
-    _set(node, "primitive", primitive)
-    _set(node, "params", params)
+    _set_data(node, data)
+    _set_inputs(node, inputs)
+    _set_primitive(node, primitive)
+    _set_params(node, params)
 
 
 def make_node(
     data: Array, inputs: "tuple[Operand, ...]" = (), primitive: Optional[Primitive] = None, params: Params = _NO_PARAMS
 ) -> Tensor:
-    """The one node factory: takes ``data`` as it is (read-only, owned by the node)."""
+    """The one node factory: takes ``data`` as it is (read-only, owned by the node).
+
+    ``apply`` inlines these four lines: it runs once per op, and a call costs as much.
+    """
     node: Tensor = _new(Tensor)
-    _init_node(node, data, inputs, primitive, params)
+    _set_data(node, data)
+    _set_inputs(node, inputs)
+    _set_primitive(node, primitive)
+    _set_params(node, params)
     return node
 
 
@@ -275,7 +286,26 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
 
     The entry point of every public op: arguments may be Tensors, arrays or scalars.
     """
-    data, traced = _operand_data(primitive, args)
+    # Fast paths for the common shapes of a call (one Tensor; a Tensor and a Tensor or a
+    # Python float): nothing there needs converting, so skip the general operand scan.
+    data: Any
+    n = len(args)
+    x = args[0] if n else None
+    if n == 1 and type(x) is Tensor:
+        data = (x.data,)
+        traced = True
+    elif n == 2 and (type(x) is Tensor or type(x) is float):
+        y = args[1]
+        if type(x) is Tensor and (type(y) is Tensor or type(y) is float):
+            data = (x.data, y.data if type(y) is Tensor else y)
+            traced = True
+        elif type(y) is Tensor:  # a float on the left
+            data = (x, y.data)
+            traced = True
+        else:
+            data, traced = _operand_data(primitive, args)
+    else:
+        data, traced = _operand_data(primitive, args)
     try:
         out = primitive.impl(*data, **params)
     except ValueError as error:
@@ -288,7 +318,13 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         if out.dtype.kind != "f":
             out = out.astype(np.float64)
     out.setflags(write=False)
-    return make_node(out, args, primitive, params)
+    node: Tensor = _new(Tensor)  # make_node, inlined
+    _set_data(node, out)
+    _set_inputs(node, args)
+    _set_primitive(node, primitive)
+    # An empty ``**params`` is a fresh dict per call: share the one read-only empty mapping.
+    _set_params(node, params if params else _NO_PARAMS)
+    return node
 
 
 def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
