@@ -28,16 +28,18 @@ def walk(output: Tensor, stop: AbstractSet[Tensor] = _NOTHING) -> list[Tensor]:
     order: list[Tensor] = []
     seen = {output}
     stack: list[tuple[Tensor, Iterator[Operand]]] = [(output, iter(() if output in stop else output.inputs))]
+    # Bound methods in locals: this loop runs twice per node, so lookups add up.
+    append, add, push, pop = order.append, seen.add, stack.append, stack.pop
     while stack:
         node, operands = stack[-1]
         for x in operands:
             if type(x) is Tensor and x not in seen:
-                seen.add(x)
-                stack.append((x, iter(() if x in stop else x.inputs)))
+                add(x)
+                push((x, iter(() if x in stop else x.inputs)))
                 break
         else:
-            stack.pop()
-            order.append(node)
+            pop()
+            append(node)
     return order
 
 
@@ -115,26 +117,48 @@ def pullback(
     relevant: Optional[set[Tensor]] = None
     if keep is not None:
         relevant = set(keep)
+        add = relevant.add
         for node in order:
-            if node.primitive is not None and any(type(x) is Tensor and x in relevant for x in node.inputs):
-                relevant.add(node)
+            if node.primitive is not None:
+                for x in node.inputs:
+                    if type(x) is Tensor and x in relevant:
+                        add(node)
+                        break
     keep_all = keep is None
     kept = _NOTHING if keep is None else frozenset(keep)
     lead = seed.shape[: seed.ndim - output.ndim]
     cotangents: dict[Tensor, Value] = {output: seed}
+    get, pop = cotangents.get, cotangents.pop
     for node in reversed(order):
-        c = cotangents.get(node) if keep_all or node in kept else cotangents.pop(node, None)
         primitive = node.primitive
-        if c is None or primitive is None:
+        if primitive is None:
             continue
-        out, xs = _operands(node, record)
-        for i, x in enumerate(node.inputs):
-            if type(x) is Tensor and (relevant is None or x in relevant):
-                x_shape = x.data.shape
-                ci = primitive.vjp(c, out, xs, node.params, i)
-                ci = _fit(ci, lead + x_shape, x.data.dtype, primitive, x_shape)
-                previous = cotangents.get(x)
-                cotangents[x] = ci if previous is None else previous + ci
+        c = get(node) if keep_all or node in kept else pop(node, None)
+        if c is None:
+            continue
+        inputs = node.inputs
+        if record:
+            out: Value = node
+            xs: tuple[Operand, ...] = inputs
+        else:  # the first-order fast path: rules see NumPy data and build no graph
+            out = node.data
+            if len(inputs) == 1:
+                x = inputs[0]
+                xs = (x.data,) if type(x) is Tensor else inputs
+            else:
+                xs = tuple([x.data if type(x) is Tensor else x for x in inputs])
+        vjp, params = primitive.vjp, node.params
+        for i, x in enumerate(inputs):
+            if type(x) is not Tensor or (relevant is not None and x not in relevant):
+                continue
+            ci = vjp(c, out, xs, params, i)
+            x_data = x.data
+            # Most rules return exactly the operand's shape and dtype: skip _fit's work.
+            if lead or ci.shape != x_data.shape or ci.dtype != x_data.dtype:
+                ci = _fit(ci, lead + x_data.shape, x_data.dtype, primitive, x_data.shape)
+            previous = get(x)
+            # The first contribution is kept by reference; only fan-in allocates a sum.
+            cotangents[x] = ci if previous is None else previous + ci
     return cotangents
 
 
@@ -234,8 +258,10 @@ def is_nested(order: list[Tensor], arguments: Collection[Tensor]) -> bool:
     traced Tensor. Then rules must record their work; otherwise they run on arrays.
     """
     own = set(arguments)
-    if any(_is_root_argument(node) and node not in own for node in order):
-        return True
+    marker = argument_p
+    for node in order:  # a plain loop: this runs once per node of every first-order call
+        if node.primitive is marker and not node.inputs and node not in own:
+            return True
     return any(
         _is_root_argument(n) for node in arguments for x in node.inputs if type(x) is Tensor for n in walk(x)
     )
