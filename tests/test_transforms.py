@@ -191,6 +191,18 @@ def test_hvp_on_rosenbrock_matches_the_hand_derived_hessian() -> None:
     np.testing.assert_allclose(hessian(rosenbrock)(x), h, rtol=1e-10, atol=1e-9)
 
 
+def test_hvp_never_forms_the_hessian() -> None:
+    # At n = 200,000 a dense Hessian would take 320 GB; the HVP is a few vectors of n.
+    n = 200_000
+    x = np.linspace(-1.0, 1.0, n)
+    v = np.cos(np.arange(n))
+    (product,) = hvp(rosenbrock, (x,), (v,))
+    # Check a few interior entries against the hand-derived tridiagonal Hessian.
+    for i in (1, n // 2, n - 2):
+        row = (-400 * x[i - 1]) * v[i - 1] + (1200 * x[i] ** 2 - 400 * x[i + 1] + 2 + 200) * v[i] + (-400 * x[i]) * v[i + 1]
+        np.testing.assert_allclose(product[i], row, rtol=1e-10)
+
+
 # --- nesting and perturbation confusion --------------------------------------------------------
 def nth(f: Callable[[Any], Any], n: int) -> Callable[[Any], Any]:
     for _ in range(n):

@@ -211,3 +211,16 @@ def test_jvp_jacobian_hessian_hvp_take_pytrees() -> None:
     np.testing.assert_allclose(h["layer"].w["layer"].w, 2 * 0.5 * np.eye(3))
     (product,) = hvp(loss, (params,), (tangent,))
     assert_same_structure(product, params)
+
+
+def test_an_error_about_a_leaf_of_an_attrs_argument_names_its_path() -> None:
+    @attrs.frozen
+    class W:
+        w: Any
+
+    def loss(params: Layers, x: Any) -> Any:
+        return (params.layers[0].w * x).sum()
+
+    params = Layers([W(np.ones(2)), W(np.ones(2)), W(np.array(["bad", "leaf"]))])
+    with pytest.raises(TypeError, match=r"grad: argument 0 \(params\.layers\[2\]\.w\): expected real numbers"):
+        grad(loss, argnums=0)(params, np.ones(2))
