@@ -57,6 +57,12 @@ VECTOR_FUNCTIONS = {
     "matmul": (lambda x: x.reshape(2, 2) @ x.reshape(2, 2) @ np.array([1.0, -2.0]), (4,)),
     "matrix_input": (lambda x: fnp.tanh(x @ x.T).mean(axis=1), (2, 3)),
     "log_of_square": (lambda x: fnp.log(1.0 + x * x) / (2.0 + x[::-1]), (5,)),
+    # lower-rank operands broadcast against a tangent with a batch axis (jacfwd)
+    "maximum_broadcast": (lambda x: fnp.maximum(x[0], x) * x[1], (4,)),
+    "where_broadcast": (lambda x: fnp.where(np.array([True, False, True]), x[0], x * x), (3,)),
+    "broadcast_to": (lambda x: fnp.broadcast_to(x[:1], (2, 3)) * x, (3,)),
+    "dot_scalar": (lambda x: fnp.dot(x[0], x.reshape(1, 3)), (3,)),
+    "power_broadcast": (lambda x: (2.0 + x[1] ** 2) ** x.reshape(3, 1) * x[:2], (3,)),
 }
 
 
