@@ -123,3 +123,9 @@ def test_where_selected_gradient_goes_to_the_chosen_branch() -> None:
     gx, gy = grad(lambda a, b: fnp.sum(fnp.where(condition, a, b)))(np.ones(2), np.ones(2))
     np.testing.assert_array_equal(gx, [1.0, 0.0])
     np.testing.assert_array_equal(gy, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("x", [np.array([2.0]), np.array([2.0, 2.0, 2.0])])
+def test_std_of_constant_entries_has_zero_gradient_like_a_norm_at_zero(x: np.ndarray) -> None:
+    g = grad(lambda a: fnp.std(a), argnums=0)(x)
+    np.testing.assert_array_equal(g, np.zeros_like(x))

@@ -125,7 +125,8 @@ def einsum(subscripts: str, /, *operands: TensorLike) -> Tensor:
 
 def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     """``np.dot``: a product for scalars, matmul up to 2-D, else a sum over the last axis
-    of ``a`` and the second-to-last of ``b`` (written as an einsum) (JVP: rules).
+    of ``a`` and the second-to-last of ``b`` (written as an einsum). d/da = g . b over
+    b's free axes, d/db = a . g over a's, as for matmul (JVP: rules).
 
     >>> dot(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
     Tensor(11., op=matmul)

@@ -16,10 +16,9 @@ from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._reduce import max as rmax
 from funcgrad.numpy._reduce import min as rmin
+from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
-from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import abs as rabs
-from funcgrad.numpy._unary import sqrt
 from funcgrad.numpy._util import align, data, shape
 
 T = TypeVar("T")
@@ -149,18 +148,6 @@ def det(a: TensorLike, /) -> Tensor:
 Axis = Union[int, Sequence[int], None]
 
 
-def _safe_root(s: Tensor, power: float) -> Tensor:
-    """``s ** (1/power)`` with derivative 0 where ``s == 0`` (the "double where").
-
-    The derivative of the root is infinite at 0; routing the zeros through a constant
-    branch and the root through a harmless argument keeps 0 * inf out of the gradient.
-    """
-    zero = np.equal(data(s), 0)
-    safe = where(zero, 1.0, s)
-    root = safe ** (1.0 / power) if power != 2 else sqrt(safe)
-    return where(zero, 0.0, root)
-
-
 def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Vector norms (``ord`` None/2, 1, any p, inf, -inf) and matrix norms (``'fro'``,
     1, -1, inf, -inf) over ``axis``, as ``np.linalg.norm`` (JVP: rules of the parts).
@@ -186,7 +173,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
         axes = tuple(a % ndim for a in axes)
     t = x if isinstance(x, Tensor) else Tensor(x)
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
-        return _safe_root(rsum(t * t, axes, keepdims), 2)
+        return root_with_zero_gradient(rsum(t * t, axes, keepdims), 2)
     if len(axes) == 1:
         (a,) = axes
         if ord == np.inf:
@@ -196,7 +183,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
         if ord == 1:
             return rsum(rabs(t), a, keepdims)
         if isinstance(ord, (int, float, np.integer, np.floating)) and ord != 0:
-            return _safe_root(rsum(rabs(t) ** float(ord), a, keepdims), float(ord))
+            return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims), float(ord))
         raise ValueError(f"norm: vector ord={ord!r} is not supported")
     if len(axes) == 2:
         row, col = axes

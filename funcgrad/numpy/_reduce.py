@@ -14,6 +14,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
+from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import sqrt
 from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
 
@@ -62,15 +63,28 @@ def var(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = Fal
     return sum(centred * centred, axes, keepdims) * (1.0 / dof if dof > 0 else np.inf)
 
 
+def root_with_zero_gradient(s: Tensor, power: float) -> Tensor:
+    """``s ** (1/power)`` with derivative 0 where ``s == 0`` (the "double where").
+
+    The derivative of the root is infinite at 0; routing the zeros through a constant
+    branch and the root through a harmless argument keeps 0 * inf out of the gradient.
+    """
+    zero = np.equal(data(s), 0)
+    safe = where(zero, 1.0, s)
+    root = safe ** (1.0 / power) if power != 2 else sqrt(safe)
+    return where(zero, 0.0, root)
+
+
 def std(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Standard deviation ``sqrt(var)``. d/da = (a - mean) / ((count - ddof) std).
 
-    A composite of var and sqrt (JVP: their rules); +inf where std is 0, as sqrt.
+    Where std is 0 (constant entries) the gradient is 0, as for a norm at 0: std is
+    the norm of ``a - mean`` scaled. A composite of var, sqrt and where (JVP: their rules).
 
     >>> std(Tensor([1.0, 3.0]))
-    Tensor(1., op=sqrt)
+    Tensor(1., op=where)
     """
-    return sqrt(var(a, axis, ddof, keepdims))
+    return root_with_zero_gradient(var(a, axis, ddof, keepdims), 2)
 
 
 # --- prod: an exact gradient with zeros ------------------------------------------------

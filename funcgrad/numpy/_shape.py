@@ -49,7 +49,7 @@ def broadcast_to(array: TensorLike, /, shape: Shape) -> Tensor:
 
 
 def expand_dims(a: TensorLike, /, axis: Shape) -> Tensor:
-    """Insert unit axes at ``axis`` (int or tuple), as a reshape (JVP: rule).
+    """Insert unit axes at ``axis`` (int or tuple), as a reshape; the VJP reshapes back (JVP: rule).
 
     >>> expand_dims(Tensor([1.0, 2.0]), 0).shape
     (1, 2)
@@ -62,7 +62,8 @@ def expand_dims(a: TensorLike, /, axis: Shape) -> Tensor:
 
 
 def squeeze(a: TensorLike, /, axis: Shape | None = None) -> Tensor:
-    """Remove unit axes (all of them, or those in ``axis``), as a reshape (JVP: rule).
+    """Remove unit axes (all of them, or those in ``axis``), as a reshape; the VJP reshapes
+    back (JVP: rule).
 
     >>> squeeze(Tensor([[1.0, 2.0]])).shape
     (2,)
@@ -126,7 +127,8 @@ def concatenate(arrays: Sequence[TensorLike], /, axis: int | None = 0) -> Tensor
 
 
 def stack(arrays: Sequence[TensorLike], /, axis: int = 0) -> Tensor:
-    """Join arrays of one shape along a new axis: expand_dims then concatenate (JVP: rules).
+    """Join arrays of one shape along a new axis: expand_dims then concatenate, so the
+    VJP hands each array its slice of the cotangent (JVP: rules).
 
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
     (2, 2)
