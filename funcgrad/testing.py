@@ -109,8 +109,11 @@ def check_grads(
 
 
 def _gradient(scalar: Scalar, values: Sequence[Any]) -> tuple[Any, ...]:
-    result: tuple[Any, ...] = grad(lambda *vs: scalar(vs))(*values)
-    return result
+    def call(*vs: Any) -> Any:
+        return scalar(vs)
+
+    gradient_fn: Callable[..., tuple[Any, ...]] = grad(call)
+    return gradient_fn(*values)
 
 
 def _next_level(scalar: Scalar, weights: list[Array]) -> Scalar:
@@ -130,7 +133,7 @@ def _finite_differences(scalar: Scalar, leaves: list[Array]) -> list[Array]:
     base = [leaf.astype(np.float64) for leaf in leaves]
     result = []
     for j, leaf in enumerate(base):
-        derivative = np.zeros(leaf.shape)
+        derivative: Array = np.zeros(leaf.shape)
         for index in np.ndindex(leaf.shape):
             plus, minus = leaf.copy(), leaf.copy()
             plus[index] += STEP
@@ -151,7 +154,7 @@ def _forward(scalar: Scalar, leaves: list[Array]) -> list[Array]:
     result = []
     zeros = [np.zeros_like(leaf) for leaf in leaves]
     for j, leaf in enumerate(leaves):
-        derivative = np.zeros(leaf.shape)
+        derivative: Array = np.zeros(leaf.shape)
         for index in np.ndindex(leaf.shape):
             basis = zeros[j].copy()
             basis[index] = 1
@@ -171,7 +174,7 @@ def _check_level(
     worst: Optional[tuple[float, str, int, tuple[int, ...], float, float, float]] = None
     for mode in modes:
         if mode == "rev":
-            computed = [np.asarray(g, dtype=np.float64) for g in _gradient(scalar, leaves)]
+            computed: list[Array] = [np.asarray(g, dtype=np.float64) for g in _gradient(scalar, leaves)]
         else:
             computed = _forward(scalar, leaves)
         for j, (got, want) in enumerate(zip(computed, reference)):
@@ -180,9 +183,9 @@ def _check_level(
             error = np.abs(got - want)
             allowed = atol * scale + rtol * np.abs(want)
             ratio = np.where(np.isfinite(error), error / allowed, np.inf)
-            index = np.unravel_index(int(np.argmax(ratio)), want.shape)
-            if worst is None or ratio[index] > worst[0]:
-                worst = (float(ratio[index]), mode, j, tuple(int(k) for k in index), float(got[index]), float(want[index]), float(allowed[index]))
+            at = np.unravel_index(int(np.argmax(ratio)), want.shape)
+            if worst is None or ratio[at] > worst[0]:
+                worst = (float(ratio[at]), mode, j, tuple(int(k) for k in at), float(got[at]), float(want[at]), float(allowed[at]))
     if worst is not None and not worst[0] <= 1.0:
         _, mode, j, index, got_value, want_value, allowed_value = worst
         name = "reverse-mode" if mode == "rev" else "forward-mode"
