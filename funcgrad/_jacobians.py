@@ -101,6 +101,7 @@ def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
         nodes = [node for t in traced for node in t.nodes]
         stop = frozenset(nodes)
         per_output = []
+        handed: set[int] = set()
         for out in outputs:  # one sweep per output leaf; a single Tensor output is one leaf
             cotangents: dict[Tensor, Value] = {}
             nested = False
@@ -109,7 +110,7 @@ def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
                 nested = _graph.is_nested(order, nodes)
                 cotangents = _graph.pullback(order, out, _identity(out.shape, out.dtype), nodes, nested)
             per_output.append([
-                to_output(cotangents[node], nested) if node in cotangents else np.zeros(out.shape + node.shape, node.dtype)
+                to_output(cotangents[node], nested, handed) if node in cotangents else np.zeros(out.shape + node.shape, node.dtype)
                 for node in nodes
             ])
         return _layout(per_output, treedef, traced, argnums)
@@ -216,10 +217,11 @@ def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
         outputs, treedef = check_outputs(fn(*call_args), transform)
         tangents, nested = push(outputs, _seeds(nodes), (total,), _pushforward_batched)
         per_output = []
+        handed: set[int] = set()
         for out, tangent in zip(outputs, tangents):
             leaves, start = [], 0
             for node in nodes:
-                leaves.append(to_output(_arrange(tangent, out.ndim, node, start, total), nested))
+                leaves.append(to_output(_arrange(tangent, out.ndim, node, start, total), nested, handed))
                 start += node.size
             per_output.append(leaves)
         return _layout(per_output, treedef, traced, argnums)

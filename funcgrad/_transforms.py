@@ -89,10 +89,10 @@ class Traced:
     def rebuild(self, leaves: Sequence[Any]) -> Any:
         return unflatten(self.treedef, leaves)
 
-    def zeros_or(self, values: Mapping[Tensor, Any], nested: bool, lead: tuple[int, ...] = ()) -> Any:
+    def zeros_or(self, values: Mapping[Tensor, Any], nested: bool, handed: set[int], lead: tuple[int, ...] = ()) -> Any:
         """This argument's structure holding ``values`` at its nodes (zeros where absent)."""
         return self.rebuild([
-            to_output(values[node], nested) if node in values else np.zeros(lead + node.shape, node.dtype)
+            to_output(values[node], nested, handed) if node in values else np.zeros(lead + node.shape, node.dtype)
             for node in self.nodes
         ])
 
@@ -162,16 +162,31 @@ def walk_all(outputs: Sequence[Any], stop: frozenset[Tensor]) -> list[Tensor]:
     return order
 
 
-def to_output(value: Value, nested: bool) -> Any:
+def to_output(value: Value, nested: bool, handed: Optional[set[int]] = None) -> Any:
     """What a transform hands back: a node inside an enclosing transform, else a fresh array.
 
-    Fresh means writable and owning its memory (a rule may return a broadcast view, and
-    two operands may receive the very same cotangent object).
+    Fresh means writable, owning its memory, and not handed out twice in one result
+    (``handed`` holds the ids already returned): a rule may return a broadcast view,
+    and two operands may receive the very same cotangent object.
     """
     if nested:
         return value
     array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if handed is not None:
+        if id(array) in handed:
+            return np.array(array)
+        handed.add(id(array))
     return array if array.flags.writeable and array.flags.owndata else np.array(array)
+
+
+def read_only(value: Any, dtype: np.dtype[Any]) -> Any:
+    """A caller's seed (cotangent, tangent) as a read-only view, so that what the
+    transform returns is never the caller's own array."""
+    if isinstance(value, Tensor):
+        return value
+    array = np.asarray(value, dtype=dtype).view()
+    array.flags.writeable = False
+    return array
 
 
 def release(tree: Any, nested: bool) -> Any:
@@ -198,8 +213,9 @@ def value_and_grad_call(
         nested = _graph.is_nested(order, nodes)
         seed = np.ones(out.shape, dtype=out.dtype)
         cotangents = _graph.pullback(order, out, seed, nodes, nested)
-    grads = [t.zeros_or(cotangents, nested) for t in traced]
-    value = to_output(out, nested)
+    handed: set[int] = set()
+    grads = [t.zeros_or(cotangents, nested, handed) for t in traced]
+    value = to_output(out, nested, handed)
     result = grads[0] if isinstance(argnums, int) else tuple(grads)
     return value, result, release(aux, nested)
 
@@ -351,8 +367,9 @@ def backward(output: Tensor, wrt: Optional[Sequence[Tensor]] = None) -> Mapping[
     seed = np.ones(output.shape, dtype=output.dtype)
     cotangents = _graph.pullback(order, output, seed, targets, record=False)
     keys = order if targets is None else targets
+    handed: set[int] = set()
     fresh = {
-        node: to_output(cotangents[node], False) if node in cotangents else np.zeros(node.shape, node.dtype)
+        node: to_output(cotangents[node], False, handed) if node in cotangents else np.zeros(node.shape, node.dtype)
         for node in keys
     }
     return MappingProxyType(fresh)
@@ -390,13 +407,14 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
     out_shape, out_dtype = out.shape, out.dtype
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
-        seed = cotangent if isinstance(cotangent, Tensor) else np.asarray(cotangent, dtype=out_dtype)
+        seed = read_only(cotangent, out_dtype)
         if seed.shape[seed.ndim - len(out_shape):] != out_shape or seed.ndim < len(out_shape):
             raise ValueError(f"vjp: cotangent has shape {seed.shape} but the output has shape {out_shape}")
         lead = seed.shape[: seed.ndim - len(out_shape)]
         record = nested or isinstance(seed, Tensor)
         cotangents = _graph.pullback(order, out, seed, nodes, record) if isinstance(out, Tensor) else {}
-        return tuple(t.zeros_or(cotangents, record, lead) for t in traced)
+        handed: set[int] = set()
+        return tuple(t.zeros_or(cotangents, record, handed, lead) for t in traced)
 
     return to_output(out, nested), pullback
 
@@ -409,7 +427,7 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
         if tangent_def != t.treedef:
             raise ValueError(f"{transform}: tangent {position} has structure {tangent_def}, its primal has {t.treedef}")
         for node, (path, leaf) in zip(t.nodes, pairs):
-            value = leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=node.dtype)
+            value = read_only(leaf, node.dtype)
             if value.shape != node.shape:
                 raise ValueError(
                     f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"
@@ -471,8 +489,9 @@ def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, .
     seeds = seed_tangents(traced, tangents, "jvp")
     outputs, treedef = check_outputs(fn(*call_args), "jvp")
     tangents_out, nested = push(outputs, seeds, ())
-    out = unflatten(treedef, [to_output(o, nested) for o in outputs])
-    return out, unflatten(treedef, [to_output(t, nested) for t in tangents_out])
+    handed: set[int] = set()
+    out = unflatten(treedef, [to_output(o, nested, handed) for o in outputs])
+    return out, unflatten(treedef, [to_output(t, nested, handed) for t in tangents_out])
 
 
 # --- stop_gradient -------------------------------------------------------------------------

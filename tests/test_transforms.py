@@ -421,3 +421,15 @@ def test_float32_stays_float32_through_jacobians_and_hessians() -> None:
     for transform in (jacobian, jacfwd, hessian):
         assert transform(f)(x).dtype == np.float32
     assert hvp(f, (x,), (x,))[0].dtype == np.float32
+
+
+def test_results_never_alias_the_callers_seeds_or_each_other() -> None:
+    v = np.array([1.0, 2.0])
+    _, tangent = jvp(lambda x: x, (np.zeros(2),), (v,))
+    assert tangent is not v and not np.shares_memory(tangent, v) and v.flags.writeable
+    (cotangent,) = vjp(lambda x: x, np.zeros(2))[1](v)
+    assert not np.shares_memory(cotangent, v)
+    ga, gb = grad(lambda a, b: (a + b).sum())(np.ones(2), np.ones(2))
+    assert not np.shares_memory(ga, gb)
+    ja, jb = jacobian(lambda a, b: a + b, argnums=(0, 1))(np.ones(2), np.ones(2))
+    assert not np.shares_memory(ja, jb)
