@@ -392,7 +392,8 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
     """``(out, pullback)``: ``pullback(cotangent)`` gives one cotangent per primal.
 
     ``fn`` runs once; each ``pullback`` call is one reverse sweep over its graph, and a
-    cotangent with extra leading axes pulls back all its rows in that one sweep.
+    cotangent with extra leading axes pulls back all its rows in that one sweep. ``fn``
+    may return a pytree; the cotangent then has its structure.
 
     >>> import numpy as np
     >>> out, pullback = vjp(lambda x: x * x, np.array([1.0, 3.0]))
@@ -400,23 +401,39 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
     (array([ 2., 60.]),)
     """
     call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "vjp")
-    out = check_output(fn(*call_args), "vjp")
+    outputs, out_def = check_outputs(fn(*call_args), "vjp")
     nodes = [node for t in traced for node in t.nodes]
-    order = _graph.walk(out, frozenset(nodes)) if isinstance(out, Tensor) else []
-    nested = _graph.is_nested(order, nodes)
-    out_shape, out_dtype = out.shape, out.dtype
+    stop = frozenset(nodes)
+    orders = [_graph.walk(out, stop) if isinstance(out, Tensor) else [] for out in outputs]
+    nested = _graph.is_nested([node for order in orders for node in order], nodes)
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
-        seed = read_only(cotangent, out_dtype)
-        if seed.shape[seed.ndim - len(out_shape):] != out_shape or seed.ndim < len(out_shape):
-            raise ValueError(f"vjp: cotangent has shape {seed.shape} but the output has shape {out_shape}")
-        lead = seed.shape[: seed.ndim - len(out_shape)]
-        record = nested or isinstance(seed, Tensor)
-        cotangents = _graph.pullback(order, out, seed, nodes, record) if isinstance(out, Tensor) else {}
+        # One reverse sweep per output leaf (a Tensor output is one leaf), summed.
+        pairs, ct_def = ([("", cotangent)], LEAF) if out_def == LEAF else flatten_with_paths(cotangent)
+        if ct_def != out_def:
+            raise ValueError(f"vjp: the cotangent has structure {ct_def} but the output has {out_def}")
+        cotangents: dict[Tensor, Value] = {}
+        leads = set()
+        record = nested
+        for (path, leaf), out, order in zip(pairs, outputs, orders):
+            seed = read_only(leaf, out.dtype)
+            if seed.ndim < out.ndim or seed.shape[seed.ndim - out.ndim :] != out.shape:
+                raise ValueError(f"vjp: cotangent{path} has shape {seed.shape} but the output{path} has shape {out.shape}")
+            leads.add(seed.shape[: seed.ndim - out.ndim])
+            record = record or isinstance(seed, Tensor)
+            if isinstance(out, Tensor):
+                for node, c in _graph.pullback(order, out, seed, nodes, nested or isinstance(seed, Tensor)).items():
+                    if node in stop:
+                        previous = cotangents.get(node)
+                        cotangents[node] = c if previous is None else previous + c
+        if len(leads) > 1:
+            raise ValueError(f"vjp: the cotangents' leading batch axes differ: {sorted(leads)}")
+        lead = leads.pop() if leads else ()
         handed: set[int] = set()
         return tuple(t.zeros_or(cotangents, record, handed, lead) for t in traced)
 
-    return to_output(out, nested), pullback
+    handed: set[int] = set()
+    return unflatten(out_def, [to_output(out, nested, handed) for out in outputs]), pullback
 
 
 def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: str) -> dict[Tensor, Value]:

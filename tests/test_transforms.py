@@ -433,3 +433,15 @@ def test_results_never_alias_the_callers_seeds_or_each_other() -> None:
     assert not np.shares_memory(ga, gb)
     ja, jb = jacobian(lambda a, b: a + b, argnums=(0, 1))(np.ones(2), np.ones(2))
     assert not np.shares_memory(ja, jb)
+
+
+def test_vjp_of_a_pytree_output_takes_a_cotangent_of_its_structure() -> None:
+    x = np.array([1.0, 2.0])
+    out, pullback = vjp(lambda v: {"sq": v * v, "sum": v.sum()}, x)
+    np.testing.assert_allclose(out["sq"], x * x)
+    (g,) = pullback({"sq": np.array([1.0, 10.0]), "sum": np.array(3.0)})
+    np.testing.assert_allclose(g, [2.0 * 1.0 + 3.0, 2.0 * 2.0 * 10.0 + 3.0])
+    with pytest.raises(ValueError, match="vjp: the cotangent has structure"):
+        pullback(np.ones(2))
+    with pytest.raises(ValueError, match=r"vjp: cotangent\['sq'\] has shape \(3,\) but the output\['sq'\] has shape \(2,\)"):
+        pullback({"sq": np.ones(3), "sum": np.array(1.0)})
