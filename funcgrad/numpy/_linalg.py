@@ -149,7 +149,7 @@ Axis = Union[int, Sequence[int], None]
 
 
 def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Vector norms (``ord`` None/2, 1, any p, inf, -inf) and matrix norms (``'fro'``,
+    """Vector norms (``ord`` None/2, 1, 0, any p, inf, -inf) and matrix norms (``'fro'``,
     1, -1, inf, -inf) over ``axis``, as ``np.linalg.norm`` (JVP: rules of the parts).
 
     d/dx of the 2-norm is ``x / norm``, and 0 at the zero vector by convention (so the
@@ -161,16 +161,13 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     """
     ndim = len(shape(x))
     if axis is None:
-        if ord is None:
-            axes = tuple(range(ndim))
-        elif ndim in (1, 2):
-            axes = tuple(range(ndim))
-        else:
+        if ord is not None and ndim not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} needs x of 1 or 2 dimensions or an axis, got {ndim}")
+        axes = tuple(range(ndim))
     else:
         axes = tuple(axis) if not isinstance(axis, (int, np.integer)) else (int(axis),)
-        ops.normalize_axis(axes, ndim, "norm")
-        axes = tuple(a % ndim for a in axes)
+        ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
+        axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
     t = x if isinstance(x, Tensor) else Tensor(x)
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
         return root_with_zero_gradient(rsum(t * t, axes, keepdims), 2)
@@ -182,6 +179,8 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
             return rmin(rabs(t), a, keepdims)
         if ord == 1:
             return rsum(rabs(t), a, keepdims)
+        if ord == 0:  # the count of nonzero entries: piecewise constant, gradient 0
+            return rsum(np.not_equal(t.data, 0).astype(t.dtype), a, keepdims)
         if isinstance(ord, (int, float, np.integer, np.floating)) and ord != 0:
             return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims), float(ord))
         raise ValueError(f"norm: vector ord={ord!r} is not supported")
@@ -195,6 +194,5 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
             pick = rmax if ord == np.inf else rmin
         else:
             raise NotImplementedError(f"norm: matrix ord={ord!r} needs an SVD, which funcgrad does not have")
-        result = pick(sums, axes, keepdims=True)
-        return result if keepdims else apply(ops.reshape_p, result, shape=tuple(n for k, n in enumerate(t.shape) if k not in axes))
+        return pick(sums, axes, keepdims)
     raise ValueError(f"norm: axis must name 1 or 2 axes, got {axis!r}")
