@@ -9,6 +9,7 @@ tangents with extra *leading* batch axes (see ``Rule``); every rule here keeps t
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence, Union
 
 import numpy as np
@@ -134,6 +135,9 @@ def _drop_vector_axes(r: Value, x_is_vector: bool, y_is_vector: bool) -> Value:
 
 
 def _matmul_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    x, y = xs
+    if c.ndim == 2 and np.ndim(x) == 2 and np.ndim(y) == 2:  # plain matrices, no batch axes
+        return c @ transpose(y, (1, 0)) if i == 0 else transpose(x, (1, 0)) @ c  # type: ignore[arg-type]  # 2-D: not a float
     x_is_vector, y_is_vector = (np.ndim(_data(v)) == 1 for v in xs)
     x, y = _as_matrix(xs[0], 0), _as_matrix(xs[1], 1)
     lead, core = c.shape[: _batch(c, out.ndim)], c.shape[_batch(c, out.ndim):]
@@ -195,7 +199,13 @@ def _sum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
     return sum(c, tuple(a + shift for a in p["axis"]), p["keepdims"])
 
 
-sum_p = Primitive("sum", np.sum, vjp=_sum_vjp, jvp=_sum_jvp)
+def _sum_impl(x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
+    # The ufunc's own reduce: np.sum's Python-level dispatch costs twice the reduction
+    # of a small array, and a gradient runs one per reduction and per unbroadcast.
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]  # keepdims is a runtime bool
+
+
+sum_p = Primitive("sum", _sum_impl, vjp=_sum_vjp, jvp=_sum_jvp)
 
 
 def sum(x: Value, axis: tuple[int, ...], keepdims: bool = False) -> Value:
@@ -208,7 +218,7 @@ def sum_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool)
 
 def mean_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool) -> Tensor:
     axes = normalize_axis(axis, x.ndim, "mean")
-    count = int(np.prod([x.shape[a] for a in axes]))
+    count = math.prod([x.shape[a] for a in axes])
     return sum_tensor(x, axes, keepdims) * (1.0 / count if count else np.nan)
 
 
@@ -220,7 +230,15 @@ def _reshape_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: in
     return reshape(c, c.shape[: _batch(c, np.ndim(_data(xs[0])))] + out.shape)
 
 
-reshape_p = Primitive("reshape", np.reshape, vjp=_reshape_vjp, jvp=_reshape_jvp)
+def _reshape_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    # The array's method, not np.reshape, whose Python-level wrapper costs five times more.
+    try:
+        return x.reshape(shape)
+    except AttributeError:  # a Python scalar constant
+        return np.reshape(x, shape)
+
+
+reshape_p = Primitive("reshape", _reshape_impl, vjp=_reshape_vjp, jvp=_reshape_jvp)
 
 
 def reshape(x: Value, shape: tuple[int, ...]) -> Value:
@@ -254,7 +272,14 @@ def _transpose_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: 
     return transpose(c, _shifted(p["axes"], _batch(c, out.ndim)))
 
 
-transpose_p = Primitive("transpose", np.transpose, vjp=_transpose_vjp, jvp=_transpose_jvp)
+def _transpose_impl(x: Any, axes: tuple[int, ...]) -> Any:
+    try:
+        return x.transpose(axes)  # the method: np.transpose's wrapper costs three times more
+    except AttributeError:  # a Python scalar constant
+        return np.transpose(x, axes)
+
+
+transpose_p = Primitive("transpose", _transpose_impl, vjp=_transpose_vjp, jvp=_transpose_jvp)
 
 
 def transpose(x: Value, axes: tuple[int, ...]) -> Value:
@@ -280,7 +305,29 @@ def _broadcast_to_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, 
     return broadcast_to(c, c.shape[: _batch(c, np.ndim(_data(xs[0])))] + out.shape)
 
 
-broadcast_to_p = Primitive("broadcast_to", np.broadcast_to, vjp=_broadcast_to_vjp, jvp=_broadcast_to_jvp)
+#: Up to this many elements a broadcast is materialised: np.broadcast_to builds its
+#: read-only view in Python (about 3 us), a copy into a fresh array costs a third of
+#: that, and the memory is negligible at this size.
+_SMALL_BROADCAST = 4096
+
+
+def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    if (type(x) is np.ndarray or isinstance(x, np.generic)) and x.ndim <= len(shape):
+        if math.prod(shape) <= _SMALL_BROADCAST:
+            result = np.empty(shape, dtype=x.dtype)
+            try:
+                np.copyto(result, x)
+            except ValueError:
+                pass  # not broadcastable: let np.broadcast_to say so in its own words
+            else:
+                # Read-only like the view it stands for: one cotangent may reach several
+                # operands by reference, and the transforms copy read-only results out.
+                result.setflags(write=False)
+                return result
+    return np.broadcast_to(x, shape)
+
+
+broadcast_to_p = Primitive("broadcast_to", _broadcast_to_impl, vjp=_broadcast_to_vjp, jvp=_broadcast_to_jvp)
 
 
 def broadcast_to(x: Value, shape: tuple[int, ...]) -> Value:

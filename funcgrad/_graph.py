@@ -75,7 +75,11 @@ def _fit(c: Value, target: tuple[int, ...], dtype: np.dtype[Any], primitive: Pri
     target sit right after the batch axes, as NumPy broadcasting puts them.
     """
     shape = c.shape
-    if shape != target:
+    extra = len(shape) - len(target)
+    if extra > 0 and len(target) == len(operand_shape) and shape[extra:] == target:
+        # The common unbroadcast (a bias added to a batch): sum the new leading axes away.
+        c = ops.sum(c, tuple(range(extra)))
+    elif shape != target:
         lead = len(target) - len(operand_shape)
         missing = len(target) - len(shape)
         if missing > 0:  # an operand the op broadcast: unit axes after the batch axes
