@@ -113,6 +113,10 @@ ROWS = (
     Row("einsum", lambda x, y: fnp.einsum("...ij,...j->...i", x, y), lambda x, y: np.einsum("...ij,...j->...i", x, y), (((2, 2, 3), (3,)), ((2, 3), (2, 1, 3)))),
     Row("einsum", lambda x, y: fnp.einsum("ij,k->k", x, y), lambda x, y: np.einsum("ij,k->k", x, y), (((2, 3), (2,)),)),
     Row("einsum", lambda x, y, z: fnp.einsum("i,ij,j->", x, y, z), lambda x, y, z: np.einsum("i,ij,j->", x, y, z), (((2,), (2, 3), (3,)),)),
+    Row("einsum", lambda x: fnp.einsum("iij->ji", x), lambda x: np.einsum("iij->ji", x), (((3, 3, 2),),)),
+    Row("einsum", lambda x: fnp.einsum("i...j->j...i", x), lambda x: np.einsum("i...j->j...i", x), (((2, 3, 1, 2),), ((2, 3),))),
+    Row("einsum", lambda x, y: fnp.einsum("i,j", x, y), lambda x, y: np.einsum("i,j", x, y), (((2,), (3,)),)),
+    Row("einsum", lambda x: fnp.einsum("ij->", x), lambda x: np.einsum("ij->", x), (((2, 3),),)),
     Row("outer", fnp.outer, np.outer, (((2,), (3,)), ((2, 2), ()))),
     # --- shapes
     Row("transpose", fnp.transpose, np.transpose, (((2, 3, 1),),), kwargs=({}, {"axes": (1, 0, 2)}, {"axes": (-1, 0, 1)})),

@@ -142,7 +142,7 @@ def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     return apply(einsum_p, a, b, inputs=(left + k, right + k + j), output=left + right + j)
 
 
-def outer(a: TensorLike, b: TensorLike, /) -> Tensor:
+def outer(a: TensorLike, b: TensorLike) -> Tensor:
     """``a`` and ``b`` flattened, every product ``a_i b_j``: a broadcast multiply.
 
     d/da_i = sum_j g_ij b_j, d/db_j = sum_i g_ij a_i (JVP: rules).

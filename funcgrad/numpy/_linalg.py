@@ -51,7 +51,7 @@ def _inv_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
 inv_p = Primitive("inv", np.linalg.inv, vjp=_inv_vjp, jvp=_inv_jvp)
 
 
-def inv(a: TensorLike, /) -> Tensor:
+def inv(a: TensorLike) -> Tensor:
     """Inverse of a square matrix or a stack of them (JVP: rule).
 
     d(inv a) = -inv(a) da inv(a), so the VJP is ``-inv(a).T @ g @ inv(a).T``, reusing
@@ -101,7 +101,7 @@ def _solve_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
 solve_p = Primitive("solve", np.linalg.solve, vjp=_solve_vjp, jvp=_solve_jvp)
 
 
-def solve(a: TensorLike, b: TensorLike, /) -> Tensor:
+def solve(a: TensorLike, b: TensorLike) -> Tensor:
     """``x`` with ``a @ x == b``; ``b`` a vector (1-D) or matrices, ``a`` may be stacked.
 
     With ``x = solve(a, b)``: d/db = solve(a.T, g) and d/da = -solve(a.T, g) @ x.T
@@ -132,7 +132,7 @@ def _det_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
 det_p = Primitive("det", np.linalg.det, vjp=_det_vjp, jvp=_det_jvp)
 
 
-def det(a: TensorLike, /) -> Tensor:
+def det(a: TensorLike) -> Tensor:
     """Determinant of a square matrix or a stack of them (JVP: rule).
 
     d/da = det(a) inv(a).T. Its derivative at a singular matrix raises
@@ -170,19 +170,19 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
         axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
     t = x if isinstance(x, Tensor) else Tensor(x)
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
-        return root_with_zero_gradient(rsum(t * t, axes, keepdims), 2)
+        return root_with_zero_gradient(rsum(t * t, axes, keepdims=keepdims), 2)
     if len(axes) == 1:
         (a,) = axes
         if ord == np.inf:
-            return rmax(rabs(t), a, keepdims)
+            return rmax(rabs(t), a, keepdims=keepdims)
         if ord == -np.inf:
-            return rmin(rabs(t), a, keepdims)
+            return rmin(rabs(t), a, keepdims=keepdims)
         if ord == 1:
-            return rsum(rabs(t), a, keepdims)
+            return rsum(rabs(t), a, keepdims=keepdims)
         if ord == 0:  # the count of nonzero entries: piecewise constant, gradient 0
-            return rsum(np.not_equal(t.data, 0).astype(t.dtype), a, keepdims)
+            return rsum(np.not_equal(t.data, 0).astype(t.dtype), a, keepdims=keepdims)
         if isinstance(ord, (int, float, np.integer, np.floating)) and ord != 0:
-            return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims), float(ord))
+            return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims=keepdims), float(ord))
         raise ValueError(f"norm: vector ord={ord!r} is not supported")
     if len(axes) == 2:
         row, col = axes
@@ -194,5 +194,5 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
             pick = rmax if ord == np.inf else rmin
         else:
             raise NotImplementedError(f"norm: matrix ord={ord!r} needs an SVD, which funcgrad does not have")
-        return pick(sums, axes, keepdims)
+        return pick(sums, axes, keepdims=keepdims)
     raise ValueError(f"norm: axis must name 1 or 2 axes, got {axis!r}")

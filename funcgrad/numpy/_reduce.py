@@ -29,7 +29,7 @@ def _count(x_shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
     return int(np.prod([x_shape[a] for a in axes]))
 
 
-def sum(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
+def sum(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` (None: all). d/da = 1, broadcast back (JVP: rule).
 
     >>> sum(Tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
@@ -38,7 +38,7 @@ def sum(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return apply(ops.sum_p, a, axis=_axes(a, axis, "sum"), keepdims=bool(keepdims))
 
 
-def mean(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
+def mean(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``: ``sum / count``. d/da = 1/count (composite; JVP: rules).
 
     >>> mean(Tensor([1.0, 2.0, 6.0]))
@@ -46,10 +46,10 @@ def mean(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """
     axes = _axes(a, axis, "mean")
     count = _count(shape(a), axes)
-    return sum(a, axes, keepdims) * (1.0 / count if count else np.nan)
+    return sum(a, axes, keepdims=keepdims) * (1.0 / count if count else np.nan)
 
 
-def var(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+def var(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Variance ``sum((a - mean)**2) / (count - ddof)``. d/da = 2 (a - mean) / (count - ddof).
 
     A composite of mean, subtract, multiply and sum (JVP: their rules).
@@ -60,7 +60,7 @@ def var(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = Fal
     axes = _axes(a, axis, "var")
     centred = a - mean(a, axes, keepdims=True)
     dof = _count(shape(a), axes) - ddof
-    return sum(centred * centred, axes, keepdims) * (1.0 / dof if dof > 0 else np.inf)
+    return sum(centred * centred, axes, keepdims=keepdims) * (1.0 / dof if dof > 0 else np.inf)
 
 
 def root_with_zero_gradient(s: Tensor, power: float) -> Tensor:
@@ -75,7 +75,7 @@ def root_with_zero_gradient(s: Tensor, power: float) -> Tensor:
     return where(zero, 0.0, root)
 
 
-def std(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+def std(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Standard deviation ``sqrt(var)``. d/da = (a - mean) / ((count - ddof) std).
 
     Where std is 0 (constant entries) the gradient is 0, as for a norm at 0: std is
@@ -84,7 +84,7 @@ def std(a: TensorLike, /, axis: Axis = None, ddof: int = 0, keepdims: bool = Fal
     >>> std(Tensor([1.0, 3.0]))
     Tensor(1., op=where)
     """
-    return root_with_zero_gradient(var(a, axis, ddof, keepdims), 2)
+    return root_with_zero_gradient(var(a, axis, ddof=ddof, keepdims=keepdims), 2)
 
 
 # --- prod: an exact gradient with zeros ------------------------------------------------
@@ -125,7 +125,7 @@ def _prod_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) 
 prod_p = Primitive("prod", np.prod, vjp=_prod_vjp, jvp=_prod_jvp)
 
 
-def prod(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
+def prod(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Product over ``axis``. d/da_i = product of the other entries (JVP: rule).
 
     Exact with zeros: one zero gets the product of the rest, every other entry 0.
@@ -160,7 +160,7 @@ max_p = Primitive("max", np.max, vjp=_extreme_vjp, jvp=_extreme_jvp)
 min_p = Primitive("min", np.min, vjp=_extreme_vjp, jvp=_extreme_jvp)
 
 
-def max(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
+def max(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Largest entry over ``axis`` (JVP: rule).
 
     d/da = 1 at the maximum; k tied maxima get 1/k each.
@@ -171,7 +171,7 @@ def max(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return apply(max_p, a, axis=_axes(a, axis, "max"), keepdims=bool(keepdims))
 
 
-def min(a: TensorLike, /, axis: Axis = None, keepdims: bool = False) -> Tensor:
+def min(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Smallest entry over ``axis`` (JVP: rule).
 
     d/da = 1 at the minimum; k tied minima get 1/k each.
@@ -199,7 +199,7 @@ def _cumsum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
 cumsum_p = Primitive("cumsum", np.cumsum, vjp=_cumsum_vjp, jvp=_cumsum_jvp)
 
 
-def cumsum(a: TensorLike, /, axis: int | None = None) -> Tensor:
+def cumsum(a: TensorLike, axis: int | None = None) -> Tensor:
     """Running sum along ``axis`` (None: of the flattened array) (JVP: rule).
 
     d/da_j of out_i = 1 for j <= i, so the VJP is a cumsum from the other end.

@@ -95,7 +95,7 @@ def _clip_impl(x: Any, low: Any, high: Any) -> Any:
 clip_p = Primitive("clip", _clip_impl, vjp=_clip_rule, jvp=_clip_jvp)
 
 
-def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike], /) -> Tensor:
+def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike]) -> Tensor:
     """``a`` limited to ``[a_min, a_max]`` (None: no bound), with broadcasting (JVP: rule).
 
     d/da = 1 on the closed interval ``a_min <= a <= a_max`` (boundaries included), else 0;

@@ -20,7 +20,7 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def transpose(a: TensorLike, /, axes: Sequence[int] | None = None) -> Tensor:
+def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     """Permute axes (None: reverse them). The VJP applies the inverse permutation (JVP: rule).
 
     >>> transpose(Tensor([[1.0, 2.0]])).shape
@@ -29,7 +29,7 @@ def transpose(a: TensorLike, /, axes: Sequence[int] | None = None) -> Tensor:
     return ops.transpose_tensor(_tensor(a), (None,) if axes is None else (tuple(axes),))
 
 
-def reshape(a: TensorLike, /, shape: Shape) -> Tensor:
+def reshape(a: TensorLike, shape: Shape) -> Tensor:
     """The same entries in a new shape (one entry may be -1). The VJP reshapes back (JVP: rule).
 
     >>> reshape(Tensor([1.0, 2.0, 3.0, 4.0]), (2, -1)).shape
@@ -38,7 +38,7 @@ def reshape(a: TensorLike, /, shape: Shape) -> Tensor:
     return ops.reshape_tensor(_tensor(a), (shape,))
 
 
-def broadcast_to(array: TensorLike, /, shape: Shape) -> Tensor:
+def broadcast_to(array: TensorLike, shape: Shape) -> Tensor:
     """``array`` broadcast to ``shape``. The VJP sums over the broadcast axes (JVP: rule).
 
     >>> broadcast_to(Tensor([1.0, 2.0]), (3, 2)).shape
@@ -48,7 +48,7 @@ def broadcast_to(array: TensorLike, /, shape: Shape) -> Tensor:
     return apply(ops.broadcast_to_p, array, shape=tuple(int(n) for n in target))
 
 
-def expand_dims(a: TensorLike, /, axis: Shape) -> Tensor:
+def expand_dims(a: TensorLike, axis: Shape) -> Tensor:
     """Insert unit axes at ``axis`` (int or tuple), as a reshape; the VJP reshapes back (JVP: rule).
 
     >>> expand_dims(Tensor([1.0, 2.0]), 0).shape
@@ -61,7 +61,7 @@ def expand_dims(a: TensorLike, /, axis: Shape) -> Tensor:
     return apply(ops.reshape_p, a, shape=new)
 
 
-def squeeze(a: TensorLike, /, axis: Shape | None = None) -> Tensor:
+def squeeze(a: TensorLike, axis: Shape | None = None) -> Tensor:
     """Remove unit axes (all of them, or those in ``axis``), as a reshape; the VJP reshapes
     back (JVP: rule).
 
@@ -105,7 +105,7 @@ def _concatenate_impl(*xs: Any, axis: int) -> Any:
 concatenate_p = Primitive("concatenate", _concatenate_impl, vjp=_concatenate_vjp, jvp=_concatenate_jvp)
 
 
-def concatenate(arrays: Sequence[TensorLike], /, axis: int | None = 0) -> Tensor:
+def concatenate(arrays: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
     """Join arrays along an existing axis (None: flatten them first) (JVP: rule).
 
     The VJP hands each operand its slice of the cotangent.
@@ -126,7 +126,7 @@ def concatenate(arrays: Sequence[TensorLike], /, axis: int | None = 0) -> Tensor
     return apply(concatenate_p, *parts, axis=axis)
 
 
-def stack(arrays: Sequence[TensorLike], /, axis: int = 0) -> Tensor:
+def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
     """Join arrays of one shape along a new axis: expand_dims then concatenate, so the
     VJP hands each array its slice of the cotangent (JVP: rules).
 
