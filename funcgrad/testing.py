@@ -6,6 +6,7 @@ gradient table checks every op.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from funcgrad._dtypes import to_array
 from funcgrad._tensor import Tensor
 from funcgrad._transforms import grad, jvp
-from funcgrad._tree import flatten_with_paths, unflatten
+from funcgrad._tree import flatten, flatten_with_paths, unflatten
 from funcgrad._typing import Array
 
 __all__ = ["check_grads"]
@@ -59,8 +60,8 @@ def check_grads(
 ) -> None:
     """Check every derivative of ``fn`` at ``args`` up to ``order`` against finite differences.
 
-    ``fn`` takes ``args`` (arrays or pytrees of arrays) and returns a Tensor. Its output
-    is contracted with a fixed random cotangent ``u`` to a scalar ``s``; order 1 checks
+    ``fn`` takes ``args`` (arrays or pytrees of arrays) and returns a Tensor (or a pytree
+    of them). Its output is contracted with a fixed random cotangent ``u`` to a scalar ``s``; order 1 checks
     ``grad(s)`` (reverse mode, the same as a VJP with cotangent ``u``) and ``jvp(s)``
     along each input element (forward mode) against central differences of ``s``. Order
     k + 1 repeats this for ``s'`` = the order-k gradient contracted with random weights,
@@ -69,7 +70,8 @@ def check_grads(
     tolerance is the dtype's (``TOLERANCES``) unless ``rtol``/``atol`` are given.
 
     Raises AssertionError naming the worst error, its order and mode, the argument's
-    pytree path and the element's index.
+    pytree path and the element's index. Every input element is checked on its own (two
+    evaluations and one ``jvp`` per element and order), so keep the inputs small.
 
     >>> import numpy as np
     >>> import funcgrad.numpy as fnp
@@ -97,15 +99,14 @@ def check_grads(
     def call(values: Sequence[Any]) -> Any:
         return fn(*unflatten(treedef, list(values)))
 
-    first = call(leaves)
-    u = _random_like(rng, first)
-    scalar: Scalar = lambda values: _contract(_cast(u, values), call(values))
+    outputs, _ = flatten(call(leaves))
+    scalar = _contracted(call, [_random_like(rng, out) for out in outputs])
     for level in range(1, order + 1):
         _check_level(scalar, leaves, paths, level, modes, tolerance)
         if level == order:
             break
         weights = [_random_like(rng, leaf) for leaf in leaves]
-        scalar = _next_level(scalar, weights)
+        scalar = _contracted(functools.partial(_gradient, scalar), weights)
 
 
 def _gradient(scalar: Scalar, values: Sequence[Any]) -> tuple[Any, ...]:
@@ -116,16 +117,19 @@ def _gradient(scalar: Scalar, values: Sequence[Any]) -> tuple[Any, ...]:
     return gradient_fn(*values)
 
 
-def _next_level(scalar: Scalar, weights: list[Array]) -> Scalar:
-    """The gradient of ``scalar`` contracted with ``weights``: the next order's scalar."""
+def _contracted(fn: Callable[[Sequence[Any]], Any], weights: list[Array]) -> Scalar:
+    """``values -> sum of weights * leaves of fn(values)``: the scalar whose derivatives
+    are checked. For ``fn`` the checked function it is ``u . f``; for ``fn`` the gradient
+    of the previous scalar, the next order's scalar."""
 
-    def next_scalar(values: Sequence[Any]) -> Any:
+    def scalar(values: Sequence[Any]) -> Any:
+        outputs, _ = flatten(fn(values))
         total: Any = 0.0
-        for w, g in zip(weights, _gradient(scalar, values)):
-            total = total + _contract(_cast(w, values), g)
+        for w, out in zip(weights, outputs):
+            total = total + _contract(_cast(w, values), out)
         return total
 
-    return next_scalar
+    return scalar
 
 
 def _finite_differences(scalar: Scalar, leaves: list[Array]) -> list[Array]:

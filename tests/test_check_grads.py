@@ -102,3 +102,9 @@ def test_float32_tolerance_still_catches_a_small_relative_error() -> None:
 def test_order_must_be_positive() -> None:
     with pytest.raises(ValueError, match="order"):
         check_grads(fnp.exp, X, order=0)
+
+
+def test_pytree_outputs_are_checked_leaf_by_leaf() -> None:
+    check_grads(lambda x: {"s": fnp.sin(x), "pair": (fnp.exp(x), fnp.sum(x * x))}, X, order=2)
+    with pytest.raises(AssertionError, match="order-1"):
+        check_grads(lambda x: {"s": fnp.sin(x), "bad": apply(_wrong_vjp_p, x)}, X, order=1, modes=("rev",))
