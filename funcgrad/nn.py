@@ -1,8 +1,8 @@
 """Neural-network functions, numerically stable for inputs of any magnitude.
 
-sigmoid, softplus, softmax, logsumexp and log_softmax are primitives whose forward pass avoids
-overflow (``logaddexp``, subtracting the maximum) and whose rules reuse the output;
-relu is a one-line composite. Every rule is written in funcgrad ops.
+Each is a primitive: the forward passes of sigmoid, softplus, softmax, logsumexp and
+log_softmax avoid overflow (``logaddexp``, subtracting the maximum), and the rules reuse
+the output. Every rule is written in funcgrad ops.
 
 >>> import numpy as np
 >>> softmax(np.array([1000.0, 1000.0]))
@@ -17,7 +17,6 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._select import where
 from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "softplus"]
@@ -25,15 +24,27 @@ __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "softplus"]
 Axis = Union[int, Sequence[int], None]
 
 
-def relu(x: TensorLike, /) -> Tensor:
-    """``max(x, 0)``. d/dx = 1 for x > 0 and 0 for x <= 0: relu'(0) = 0 by convention.
+def _relu_impl(x: Any) -> Any:
+    return np.maximum(x, 0.0)
 
-    Written as ``where(x > 0, x, 0)`` (JVP: where's rule).
+
+def _relu_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # The mask is data (a step has no derivative to record); out > 0 exactly where x > 0,
+    # so relu'(0) = 0.
+    return ops.where(np.greater(data(out), 0), c, 0.0)
+
+
+relu_p = Primitive("relu", _relu_impl, vjp=_relu_rule, jvp=_relu_rule)
+
+
+def relu(x: TensorLike, /) -> Tensor:
+    """``max(x, 0)``. d/dx = 1 for x > 0 and 0 for x <= 0: relu'(0) = 0 by convention
+    (JVP: rule).
 
     >>> relu(Tensor([-1.0, 0.0, 2.0]))
-    Tensor([0., 0., 2.], op=where)
+    Tensor([0., 0., 2.], op=relu)
     """
-    return where(np.greater(data(x), 0), x, 0.0)
+    return apply(relu_p, x)
 
 
 def _sigmoid_impl(x: Any) -> Any:
