@@ -7,7 +7,8 @@ gradient table checks every op.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, Sequence
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -21,7 +22,7 @@ __all__ = ["check_grads"]
 
 #: (rtol, atol) per dtype. AD runs in the input's dtype, the reference in float64, so
 #: float32 is allowed its rounding error; atol is relative to the largest derivative.
-TOLERANCES: dict[str, tuple[float, float]] = {"float32": (2e-3, 2e-3), "float64": (1e-6, 1e-6)}
+TOLERANCES: Mapping[str, tuple[float, float]] = MappingProxyType({"float32": (2e-3, 2e-3), "float64": (1e-6, 1e-6)})
 #: The central-difference step. In float64 its truncation error (~step**2) and its
 #: rounding error (~1e-16 / step) are both far below the float64 tolerance.
 STEP = 1e-6
