@@ -27,6 +27,8 @@ from funcgrad._transforms import jvp as jvp
 from funcgrad._transforms import stop_gradient as stop_gradient
 from funcgrad._transforms import value_and_grad as value_and_grad
 from funcgrad._transforms import vjp as vjp
+from funcgrad.numpy._unary import reciprocal as reciprocal
+from funcgrad.numpy._unary import square as square
 
 __all__ = [
     "Tensor",
@@ -45,6 +47,8 @@ __all__ = [
     "multiply",
     "negative",
     "power",
+    "reciprocal",
+    "square",
     "stop_gradient",
     "subtract",
     "toposort",

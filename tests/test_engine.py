@@ -219,3 +219,12 @@ def test_seed_tutorial_build_topo_order_is_reproduced() -> None:
     e = d.mul(c)
     order = toposort(e)
     assert [float(t.data[0]) for t in order] == [2.0, 3.0, 6.0, 18.0, 108.0]
+
+
+def test_the_arithmetic_ops_are_importable_from_funcgrad_as_fnp_has_them() -> None:
+    import funcgrad
+    import funcgrad.numpy as fnp
+
+    for name in ("add", "subtract", "multiply", "divide", "negative", "power", "square", "reciprocal"):
+        assert getattr(funcgrad, name) is getattr(fnp, name), name
+    assert funcgrad.mul(Tensor([2.0]), 3.0).data[0] == 6.0
