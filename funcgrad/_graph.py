@@ -8,7 +8,7 @@ is bounded by memory, not by Python's stack.
 
 from __future__ import annotations
 
-from typing import AbstractSet, Any, Collection, Iterator, Optional
+from typing import AbstractSet, Any, Collection, Optional
 
 import numpy as np
 
@@ -27,18 +27,32 @@ def walk(output: Tensor, stop: AbstractSet[Tensor] = _NOTHING) -> list[Tensor]:
     """
     order: list[Tensor] = []
     seen = {output}
-    stack: list[tuple[Tensor, Iterator[Operand]]] = [(output, iter(() if output in stop else output.inputs))]
-    # Bound methods in locals: this loop runs twice per node, so lookups add up.
-    append, add, push, pop = order.append, seen.add, stack.append, stack.pop
-    while stack:
-        node, operands = stack[-1]
-        for x in operands:
+    # Two parallel stacks, nodes and the index of the next operand to look at, rather
+    # than (node, iterator) pairs: on a deep chain the stack holds every node at once,
+    # and a million live tuples and iterators cost more in garbage collection than the
+    # walk itself. Small ints are cached, so the index stack allocates nothing.
+    nodes = [output]
+    positions = [0]
+    append, add, push, pop, push_position, pop_position = (
+        order.append, seen.add, nodes.append, nodes.pop, positions.append, positions.pop
+    )
+    while nodes:
+        node = nodes[-1]
+        inputs = () if node in stop else node.inputs
+        i = positions[-1]
+        n = len(inputs)
+        while i < n:
+            x = inputs[i]
+            i += 1
             if type(x) is Tensor and x not in seen:
                 add(x)
-                push((x, iter(() if x in stop else x.inputs)))
+                positions[-1] = i
+                push(x)
+                push_position(0)
                 break
         else:
             pop()
+            pop_position()
             append(node)
     return order
 
@@ -141,27 +155,40 @@ def pullback(
         if c is None:
             continue
         inputs = node.inputs
+        if len(inputs) == 1:
+            # A unary op, the commonest node: the general loop below, unrolled.
+            x = inputs[0]
+            if type(x) is not Tensor or (relevant is not None and x not in relevant):
+                continue
+            x_data = x.data
+            if record:
+                ci = primitive.vjp(c, node, inputs, node.params, 0)
+            else:  # the first-order fast path: rules see NumPy data and build no graph
+                ci = primitive.vjp(c, node.data, (x_data,), node.params, 0)
+            # Most rules return exactly the operand's shape and dtype: skip _fit's work.
+            if lead or ci.shape != x_data.shape or (ci.dtype is not x_data.dtype and ci.dtype != x_data.dtype):
+                ci = _fit(ci, lead + x_data.shape, x_data.dtype, primitive, x_data.shape)
+            previous = get(x)
+            # The first contribution is kept by reference; only fan-in allocates a sum.
+            cotangents[x] = ci if previous is None else previous + ci
+            continue
         if record:
             out: Value = node
             xs: tuple[Operand, ...] = inputs
-        else:  # the first-order fast path: rules see NumPy data and build no graph
+        else:
             out = node.data
-            if len(inputs) == 1:
-                x = inputs[0]
-                xs = (x.data,) if type(x) is Tensor else inputs
-            else:
-                xs = tuple([x.data if type(x) is Tensor else x for x in inputs])
+            xs = tuple([x.data if type(x) is Tensor else x for x in inputs])
         vjp, params = primitive.vjp, node.params
-        for i, x in enumerate(inputs):
+        i = -1
+        for x in inputs:
+            i += 1
             if type(x) is not Tensor or (relevant is not None and x not in relevant):
                 continue
             ci = vjp(c, out, xs, params, i)
             x_data = x.data
-            # Most rules return exactly the operand's shape and dtype: skip _fit's work.
-            if lead or ci.shape != x_data.shape or ci.dtype != x_data.dtype:
+            if lead or ci.shape != x_data.shape or (ci.dtype is not x_data.dtype and ci.dtype != x_data.dtype):
                 ci = _fit(ci, lead + x_data.shape, x_data.dtype, primitive, x_data.shape)
             previous = get(x)
-            # The first contribution is kept by reference; only fan-in allocates a sum.
             cotangents[x] = ci if previous is None else previous + ci
     return cotangents
 
