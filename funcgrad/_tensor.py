@@ -293,30 +293,22 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
     x = args[0] if n else None
     if n == 1 and type(x) is Tensor:
         data = (x.data,)
-        traced = True
     elif n == 2 and (type(x) is Tensor or type(x) is float):
         y = args[1]
         if type(x) is Tensor and (type(y) is Tensor or type(y) is float):
             data = (x.data, y.data if type(y) is Tensor else y)
-            traced = True
         elif type(y) is Tensor:  # a float on the left
             data = (x, y.data)
-            traced = True
         else:
-            data, traced = _operand_data(primitive, args)
+            return _apply_general(primitive, args, params)
     else:
-        data, traced = _operand_data(primitive, args)
+        return _apply_general(primitive, args, params)
     try:
         out = primitive.impl(*data, **params)
     except ValueError as error:
-        shapes = " and ".join(str(np.shape(x)) for x in data)
-        reason = str(error).removeprefix(f"{primitive.name}: ")
-        raise ValueError(f"{primitive.name}: {reason} (operand shapes {shapes})") from None
-    if type(out) is not np.ndarray or not traced:
-        # NumPy returns scalars for 0-d results, and integer data for integer constants.
-        out = np.asarray(out)
-        if out.dtype.kind != "f":
-            out = out.astype(np.float64)
+        raise _operand_error(primitive, error, data) from None
+    if type(out) is not np.ndarray:
+        out = _float_array(out)  # NumPy returns scalars for 0-d results
     out.setflags(write=False)
     node: Tensor = _new(Tensor)  # make_node, inlined
     _set_data(node, out)
@@ -325,6 +317,34 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
     # An empty ``**params`` is a fresh dict per call: share the one read-only empty mapping.
     _set_params(node, params if params else _NO_PARAMS)
     return node
+
+
+def _operand_error(primitive: Primitive, error: ValueError, data: Sequence[Any]) -> ValueError:
+    shapes = " and ".join(str(np.shape(x)) for x in data)
+    reason = str(error).removeprefix(f"{primitive.name}: ")
+    return ValueError(f"{primitive.name}: {reason} (operand shapes {shapes})")
+
+
+def _float_array(out: Any) -> Array:
+    out = np.asarray(out)
+    if out.dtype.kind != "f":  # integer data from integer constants
+        out = out.astype(np.float64)
+    result: Array = out
+    return result
+
+
+def _apply_general(primitive: Primitive, args: "tuple[Any, ...]", params: dict[str, Any]) -> Tensor:
+    """``apply`` for any operands: constants are checked and converted first."""
+    data, traced = _operand_data(primitive, args)
+    try:
+        out = primitive.impl(*data, **params)
+    except ValueError as error:
+        raise _operand_error(primitive, error, data) from None
+    if type(out) is not np.ndarray or not traced:
+        # NumPy returns scalars for 0-d results, and integer data for integer constants.
+        out = _float_array(out)
+    out.setflags(write=False)
+    return make_node(out, args, primitive, params if params else _NO_PARAMS)
 
 
 def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
