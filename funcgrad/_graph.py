@@ -8,7 +8,7 @@ is bounded by memory, not by Python's stack.
 
 from __future__ import annotations
 
-from typing import AbstractSet, Any, Collection, Optional
+from typing import AbstractSet, Any, Collection, Iterator, Optional
 
 import numpy as np
 
@@ -119,18 +119,32 @@ def _fit(c: Value, target: tuple[int, ...], dtype: np.dtype[Any], primitive: Pri
     return c
 
 
+def _consumed(order: list[Tensor]) -> Iterator[Tensor]:
+    """``reversed(order)``, removing each node from ``order`` as it is handed out."""
+    pop = order.pop
+    while order:
+        yield pop()
+
+
 def pullback(
     order: list[Tensor],
     output: Tensor,
     seed: Value,
     keep: Optional[Collection[Tensor]],
     record: bool,
+    consume: bool = False,
 ) -> dict[Tensor, Value]:
     """Cotangents of the nodes in ``keep`` (all nodes when None) given ``seed`` at ``output``.
 
     ``order`` is ``walk(output, ...)``. ``seed`` may carry leading batch axes, which
     every cotangent then carries too. Only nodes between ``output`` and a kept node are
     visited, and a cotangent is dropped as soon as its node has passed it on.
+
+    ``consume=True`` empties ``order`` as the sweep goes, so that each node, and the
+    forward value it holds, is freed as soon as the nodes after it have run, as
+    hand-written NumPy frees its activations layer by layer on the way back. That only
+    frees anything when the caller holds no other reference into the graph: keep the
+    output's ``data``, not the node, and pass ``order[-1]`` as ``output``.
     """
     relevant: Optional[set[Tensor]] = None
     if keep is not None:
@@ -146,8 +160,14 @@ def pullback(
     kept = _NOTHING if keep is None else frozenset(keep)
     lead = seed.shape[: seed.ndim - output.ndim]
     cotangents: dict[Tensor, Value] = {output: seed}
+    del output  # the sweep reaches it through ``order``; holding it would pin the graph
     get, pop = cotangents.get, cotangents.pop
-    for node in reversed(order):
+    # A processed node is never an operand of a node processed after it (reverse
+    # topological order), so consuming also drops it from ``relevant``.
+    discard = relevant.discard if consume and relevant is not None else None
+    for node in _consumed(order) if consume else reversed(order):
+        if discard is not None:
+            discard(node)
         primitive = node.primitive
         if primitive is None:
             continue
