@@ -187,6 +187,8 @@ def normalize_axis(axis: Union[int, Sequence[int], None], ndim: int, op: str) ->
 
 def _sum_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     x_shape = np.shape(_data(xs[0]))
+    if c.ndim == 0:  # a total without batch axes (``x.sum()``): nothing to reshape
+        return broadcast_to(c, x_shape)
     lead = c.shape[: _batch(c, out.ndim)]
     if not p["keepdims"]:
         kept = [1 if a in p["axis"] else n for a, n in enumerate(x_shape)]
@@ -219,7 +221,8 @@ def sum_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool)
 def mean_tensor(x: Tensor, axis: Union[int, Sequence[int], None], keepdims: bool) -> Tensor:
     axes = normalize_axis(axis, x.ndim, "mean")
     count = math.prod([x.shape[a] for a in axes])
-    return sum_tensor(x, axes, keepdims) * (1.0 / count if count else np.nan)
+    total = apply(sum_p, x, axis=axes, keepdims=bool(keepdims))  # axes are normalised already
+    return total * (1.0 / count if count else np.nan)
 
 
 def _reshape_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:

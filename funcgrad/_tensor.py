@@ -286,18 +286,24 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
 
     The entry point of every public op: arguments may be Tensors, arrays or scalars.
     """
-    # Fast paths for the common shapes of a call (one Tensor; a Tensor and a Tensor or a
-    # Python float): nothing there needs converting, so skip the general operand scan.
+    # Fast paths for the common shapes of a call (one Tensor; a Tensor with a Tensor, a
+    # Python float or a float array): nothing there needs converting, so skip the
+    # general operand scan.
     data: Any
     n = len(args)
     x = args[0] if n else None
     if n == 1 and type(x) is Tensor:
         data = (x.data,)
-    elif n == 2 and (type(x) is Tensor or type(x) is float):
+    elif n == 2:
         y = args[1]
-        if type(x) is Tensor and (type(y) is Tensor or type(y) is float):
-            data = (x.data, y.data if type(y) is Tensor else y)
-        elif type(y) is Tensor:  # a float on the left
+        if type(x) is Tensor:
+            if type(y) is Tensor:
+                data = (x.data, y.data)
+            elif type(y) is float or (type(y) is np.ndarray and y.dtype.kind == "f"):
+                data = (x.data, y)  # a constant taken as it is, as _operand_data would
+            else:
+                return _apply_general(primitive, args, params)
+        elif type(y) is Tensor and (type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f")):
             data = (x, y.data)
         else:
             return _apply_general(primitive, args, params)
