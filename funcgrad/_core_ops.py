@@ -315,18 +315,24 @@ _SMALL_BROADCAST = 4096
 
 
 def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
-    if (type(x) is np.ndarray or isinstance(x, np.generic)) and x.ndim <= len(shape):
-        if math.prod(shape) <= _SMALL_BROADCAST:
+    small = (
+        (type(x) is np.ndarray or isinstance(x, np.generic))
+        and x.ndim <= len(shape)
+        and math.prod(shape) <= _SMALL_BROADCAST
+    )
+    if small:
+        if x.ndim == 0:  # a scalar cotangent (the VJP of a total): always broadcastable
+            result = np.full(shape, x)
+        else:
             result = np.empty(shape, dtype=x.dtype)
             try:
                 np.copyto(result, x)
-            except ValueError:
-                pass  # not broadcastable: let np.broadcast_to say so in its own words
-            else:
-                # Read-only like the view it stands for: one cotangent may reach several
-                # operands by reference, and the transforms copy read-only results out.
-                result.setflags(write=False)
-                return result
+            except ValueError:  # not broadcastable: let np.broadcast_to say so in its own words
+                return np.broadcast_to(x, shape)
+        # Read-only like the view it stands for: one cotangent may reach several operands
+        # by reference, and the transforms copy read-only results out.
+        result.setflags(write=False)
+        return result
     return np.broadcast_to(x, shape)
 
 

@@ -197,7 +197,11 @@ def pullback(
             xs: tuple[Operand, ...] = inputs
         else:
             out = node.data
-            xs = tuple([x.data if type(x) is Tensor else x for x in inputs])
+            if len(inputs) == 2:  # binary ops: a tuple display is cheaper than a comprehension
+                a, b = inputs
+                xs = (a.data if type(a) is Tensor else a, b.data if type(b) is Tensor else b)
+            else:
+                xs = tuple([x.data if type(x) is Tensor else x for x in inputs])
         vjp, params = primitive.vjp, node.params
         i = -1
         for x in inputs:
