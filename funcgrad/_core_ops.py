@@ -27,35 +27,35 @@ def _add_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) 
     return c
 
 
-add_p = Primitive("add", np.add, vjp=_add_rule, jvp=_add_rule)
+add_p = Primitive("add", np.add, vjp=_add_rule, jvp=_add_rule, elementwise=True)
 
 
 def _subtract_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c if i == 0 else -c
 
 
-subtract_p = Primitive("subtract", np.subtract, vjp=_subtract_rule, jvp=_subtract_rule)
+subtract_p = Primitive("subtract", np.subtract, vjp=_subtract_rule, jvp=_subtract_rule, elementwise=True)
 
 
 def _multiply_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c * xs[1 - i]
 
 
-multiply_p = Primitive("multiply", np.multiply, vjp=_multiply_rule, jvp=_multiply_rule)
+multiply_p = Primitive("multiply", np.multiply, vjp=_multiply_rule, jvp=_multiply_rule, elementwise=True)
 
 
 def _divide_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c / xs[1] if i == 0 else -c * out / xs[1]
 
 
-divide_p = Primitive("divide", np.divide, vjp=_divide_rule, jvp=_divide_rule)
+divide_p = Primitive("divide", np.divide, vjp=_divide_rule, jvp=_divide_rule, elementwise=True)
 
 
 def _negative_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return -c
 
 
-negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negative_rule)
+negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negative_rule, elementwise=True)
 
 
 def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
@@ -66,21 +66,21 @@ def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     return c * where(np.equal(_data(x), 0), 0.0, out * log(where(np.equal(_data(x), 0), 1.0, x)))
 
 
-power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule)
+power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule, elementwise=True)
 
 
 def _exp_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c * out  # reuses the forward value instead of recomputing exp
 
 
-exp_p = Primitive("exp", np.exp, vjp=_exp_rule, jvp=_exp_rule)
+exp_p = Primitive("exp", np.exp, vjp=_exp_rule, jvp=_exp_rule, elementwise=True)
 
 
 def _log_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c / xs[0]
 
 
-log_p = Primitive("log", np.log, vjp=_log_rule, jvp=_log_rule)
+log_p = Primitive("log", np.log, vjp=_log_rule, jvp=_log_rule, elementwise=True)
 
 
 def _where_impl(condition: Any, x: Any, y: Any) -> Any:
@@ -94,7 +94,7 @@ def _where_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     return where(xs[0], c, 0.0) if i == 1 else where(xs[0], 0.0, c)
 
 
-where_p = Primitive("where", _where_impl, vjp=_where_rule, jvp=_where_rule)
+where_p = Primitive("where", _where_impl, vjp=_where_rule, jvp=_where_rule, elementwise=True)
 
 
 def _data(x: Any) -> Any:
@@ -305,7 +305,8 @@ def _broadcast_to_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, 
 
 
 def _broadcast_to_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return broadcast_to(c, c.shape[: _batch(c, np.ndim(_data(xs[0])))] + out.shape)
+    c = align(c, np.ndim(_data(xs[0])), out.ndim)
+    return broadcast_to(c, c.shape[: _batch(c, out.ndim)] + out.shape)
 
 
 #: Up to this many elements a broadcast is materialised: np.broadcast_to builds its
@@ -341,6 +342,20 @@ broadcast_to_p = Primitive("broadcast_to", _broadcast_to_impl, vjp=_broadcast_to
 
 def broadcast_to(x: Value, shape: tuple[int, ...]) -> Value:
     return bind(broadcast_to_p, x, shape=shape)
+
+
+def align(t: Value, x_ndim: int, out_ndim: int) -> Value:
+    """The tangent of an operand an op broadcast, with unit axes after its batch axes.
+
+    ``t`` carries batch axes then the operand's ``x_ndim`` axes; NumPy broadcasting of an
+    operand of lower rank than the output would otherwise line its batch axes up with the
+    output's own axes.
+    """
+    missing = out_ndim - x_ndim
+    if missing <= 0:
+        return t
+    lead = t.ndim - x_ndim
+    return reshape(t, t.shape[:lead] + (1,) * missing + t.shape[lead:])
 
 
 def _astype_impl(x: Any, dtype: np.dtype[Any]) -> Any:

@@ -267,6 +267,8 @@ def pushforward(order: list[Tensor], tangents: dict[Tensor, Value], record: bool
                 continue
             if operands is None:
                 operands = _operands(node, record)
+            if lead and primitive.elementwise and t.ndim - len(lead) < node.ndim:
+                t = ops.align(t, t.ndim - len(lead), node.ndim)
             rule = primitive.jvp or _transposed_vjp(primitive)
             contribution = rule(t, operands[0], operands[1], node.params, i)
             total = contribution if total is None else total + contribution

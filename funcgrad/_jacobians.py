@@ -147,39 +147,6 @@ def _arrange(tangent: Value, out_ndim: int, node: Tensor, start: int, total: int
     return ops.transpose(tangent, tuple(range(k, k + out_ndim)) + tuple(range(k)))
 
 
-def _pushforward_batched(order: list[Tensor], tangents: dict[Tensor, Value], record: bool) -> dict[Tensor, Value]:
-    """``_graph.pushforward`` for tangents with leading batch axes, working around an
-    engine bug: an elementwise JVP rule given the tangent of an operand of lower rank
-    than its output (``x[0] * x``) multiplies ``lead + ()`` by ``(n,)`` and misaligns
-    the batch axis with the data axis. The JVP derived from the VJP by transposition
-    is aligned on the output, so it is used for exactly those operands.
-
-    TODO(engine): delete once ``_graph.pushforward`` aligns such tangents itself.
-    """
-    result = dict(tangents)
-    if not tangents:
-        return result
-    some_node, some_tangent = next(iter(tangents.items()))
-    lead = some_tangent.shape[: some_tangent.ndim - some_node.ndim]
-    for node in order:
-        primitive = node.primitive
-        if primitive is None or node in result:
-            continue
-        total: Optional[Value] = None
-        for i, x in enumerate(node.inputs):
-            if not isinstance(x, Tensor) or x not in result:
-                continue
-            t = result[x]
-            out, xs = _graph._operands(node, record)  # noqa: SLF001  # the workaround above
-            rule = primitive.jvp if primitive.jvp is not None and (not lead or x.ndim >= node.ndim) else None
-            rule = rule or _graph._transposed_vjp(primitive)  # noqa: SLF001
-            contribution = _graph._fit(rule(t, out, xs, node.params, i), lead + node.shape, node.dtype, primitive, node.shape)  # noqa: SLF001
-            total = contribution if total is None else total + contribution
-        if total is not None:
-            result[node] = total
-    return result
-
-
 # fmt: off
 @overload
 def jacfwd(fn: Callable[Concatenate[Tensor, Ps], Tensor], argnums: Literal[0] = ...) -> Callable[Concatenate[TensorLike, Ps], Array]: ...
@@ -215,7 +182,7 @@ def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
         nodes = [node for t in traced for node in t.nodes]
         total = sum(node.size for node in nodes)
         outputs, treedef = check_outputs(fn(*call_args), transform)
-        tangents, nested = push(outputs, _seeds(nodes), (total,), _pushforward_batched)
+        tangents, nested = push(outputs, _seeds(nodes), (total,))
         per_output = []
         handed: set[int] = set()
         for out, tangent in zip(outputs, tangents):

@@ -43,12 +43,18 @@ class Primitive:
     is the reverse-mode rule; ``jvp`` the forward-mode one. A primitive without a ``jvp``
     gets one derived from its ``vjp`` by transposition (exact, since a VJP is linear in
     its cotangent), which costs one extra small backward pass per use.
+
+    ``elementwise`` marks an op that broadcasts its operands against each other the way
+    NumPy does. In forward mode the engine then gives the tangent of a lower-rank operand
+    unit axes after its batch axes, so that the rule's broadcasting lines the operand's
+    axes up with the output's rather than with the batch axes.
     """
 
     name: str
     impl: Callable[..., Any]
     vjp: Rule
     jvp: Optional[Rule] = None
+    elementwise: bool = False
 
 
 @attrs.define(frozen=True, eq=False, init=False, repr=False)

@@ -453,21 +453,17 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
     return seeds
 
 
-Sweep = Callable[[list[Tensor], dict[Tensor, Value], bool], dict[Tensor, Value]]
-
-
 def push(
     outputs: list[Union[Tensor, Array]],
     seeds: dict[Tensor, Value],
     lead: tuple[int, ...],
-    sweep: Sweep = _graph.pushforward,
 ) -> tuple[list[Value], bool]:
     """Tangents of ``outputs`` given ``seeds`` at argument nodes (one forward sweep), and
     whether they are recorded for an enclosing transform."""
     nodes = list(seeds)
     order = walk_all(outputs, frozenset(nodes))
     nested = _graph.is_nested(order, nodes) or any(isinstance(v, Tensor) for v in seeds.values())
-    tangents = sweep(order, seeds, nested)
+    tangents = _graph.pushforward(order, seeds, nested)
     result: list[Value] = []
     for out in outputs:
         t = tangents.get(out) if isinstance(out, Tensor) else None

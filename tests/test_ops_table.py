@@ -19,7 +19,7 @@ import pytest
 import funcgrad.nn as nn
 import funcgrad.numpy as fnp
 from funcgrad import Tensor
-from funcgrad._graph import _fit, pullback, pushforward, walk
+from funcgrad._graph import pullback, pushforward, walk
 from funcgrad.testing import check_grads
 
 Shapes = tuple[tuple[int, ...], ...]
@@ -194,44 +194,6 @@ def test_op_matches_numpy_and_finite_differences(row: Row, shapes: Shapes, kwarg
     check_grads(lambda *xs: row.op(*xs, **kwargs), *args, order=row.order, rtol=rtol)
 
 
-def _push_batched(order: list[Tensor], tangents: dict[Tensor, Any], record: bool) -> Any:
-    """A forward sweep that fits each rule's contribution to the batch axes before
-    summing. ``_graph.pushforward`` sums first, which misaligns the batch axis of an
-    operand the op broadcast (an engine bug, reported); this isolates the rules."""
-    result = dict(tangents)
-    some_node, some_tangent = next(iter(tangents.items()))
-    lead = some_tangent.shape[: some_tangent.ndim - some_node.ndim]
-    for node in order:
-        if node.primitive is None or node in result:
-            continue
-        out, xs = (node, node.inputs) if record else (node.data, tuple(getattr(x, "data", x) for x in node.inputs))
-        total = None
-        for i, x in enumerate(node.inputs):
-            if isinstance(x, Tensor) and x in result:
-                c = node.primitive.jvp(result[x], out, xs, node.params, i)
-                c = _fit(c, lead + node.shape, node.dtype, node.primitive, node.shape)
-                total = c if total is None else total + c
-        if total is not None:
-            result[node] = total
-    return result.get(order[-1], np.zeros(lead + order[-1].shape))
-
-
-#: Core rules (not in funcgrad.numpy) whose JVP misaligns a batched tangent of an operand
-#: of lower rank than the output (``c * y`` with c of shape lead + x.shape): reported.
-#: Strict: a case listed here that starts passing fails, so the list cannot go stale.
-CORE_FORWARD_BATCH_BUGS = {
-    (name, shapes)
-    for name in ("multiply", "divide", "power")
-    for shapes in (((2, 3), (3,)), ((3,), (2, 3)), ((), (2, 1)))
-} | {
-    ("where", ((), (2, 1))),
-    ("where", ((3,), ())),
-    ("dot", ((), (2, 3))),
-    ("broadcast_to", ((3,),)),
-    ("broadcast_to", ((2, 1),)),
-}
-
-
 @pytest.mark.parametrize(("row", "shapes", "kwargs"), CASES)
 def test_rules_keep_leading_batch_axes(row: Row, shapes: Shapes, kwargs: dict[str, Any]) -> None:
     """A batch of cotangents (tangents) pulled back (pushed forward) in one pass gives,
@@ -249,18 +211,11 @@ def test_rules_keep_leading_batch_axes(row: Row, shapes: Shapes, kwargs: dict[st
             for leaf in leaves:  # a leaf the output does not depend on gets no entry: zeros
                 got, want = batched.get(leaf, np.zeros((2,) + leaf.shape)), alone.get(leaf, np.zeros(leaf.shape))
                 np.testing.assert_allclose(np.asarray(got)[k], np.asarray(want), rtol=1e-10, atol=1e-12)
-    known_bug = (row.name, shapes) in CORE_FORWARD_BATCH_BUGS
-    try:
-        for record in (False, True):
-            pushed = _push_batched(order, dict(zip(leaves, tangents)), record)
-            for k in range(3):
-                one = pushforward(order, {leaf: t[k] for leaf, t in zip(leaves, tangents)}, False).get(out, np.zeros(out.shape))
-                np.testing.assert_allclose(np.asarray(pushed)[k], np.asarray(one), rtol=1e-10, atol=1e-12)
-    except (AssertionError, ValueError):
-        if known_bug:
-            pytest.xfail("core JVP rule misaligns the batch axes of a broadcast operand (see the issue 3 report)")
-        raise
-    assert not known_bug, "fixed in core: remove this case from CORE_FORWARD_BATCH_BUGS"
+    for record in (False, True):
+        pushed = pushforward(order, dict(zip(leaves, tangents)), record).get(out, np.zeros((3,) + out.shape))
+        for k in range(3):
+            one = pushforward(order, {leaf: t[k] for leaf, t in zip(leaves, tangents)}, False).get(out, np.zeros(out.shape))
+            np.testing.assert_allclose(np.asarray(pushed)[k], np.asarray(one), rtol=1e-10, atol=1e-12)
 
 
 def test_every_exported_op_has_a_row() -> None:

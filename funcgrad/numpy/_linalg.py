@@ -19,7 +19,7 @@ from funcgrad.numpy._reduce import min as rmin
 from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._unary import abs as rabs
-from funcgrad.numpy._util import align, data, shape
+from funcgrad.numpy._util import data, shape
 
 T = TypeVar("T")
 
@@ -92,9 +92,9 @@ def _solve_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
     a = xs[0]
     vector = _is_vector(xs[1])
     if i == 1:  # b may have fewer batch axes than the output: align its tangent first
-        rhs = align(_column(c, vector), np.ndim(data(xs[1])) + vector, out.ndim + vector)
+        rhs = ops.align(_column(c, vector), np.ndim(data(xs[1])) + vector, out.ndim + vector)
     else:
-        rhs = -(align(c, np.ndim(data(a)), out.ndim + vector) @ _column(out, vector))
+        rhs = -(ops.align(c, np.ndim(data(a)), out.ndim + vector) @ _column(out, vector))
     return _uncolumn(_checked(lambda: bind(solve_p, a, rhs)), vector)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad._typing import Array
-from funcgrad.numpy._util import align, data
+from funcgrad.numpy._util import data
 
 
 def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
@@ -23,29 +23,16 @@ def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
     return share
 
 
-def _operand_ndim(xs: tuple[Operand, ...], i: int) -> int:
-    return int(np.ndim(data(xs[i])))
-
-
 def _maximum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c * _share(data(xs[i]), data(xs[1 - i]), np.greater, data(c).dtype)
-
-
-def _maximum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return _maximum_rule(align(c, _operand_ndim(xs, i), out.ndim), out, xs, p, i)
 
 
 def _minimum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c * _share(data(xs[i]), data(xs[1 - i]), np.less, data(c).dtype)
 
 
-def _minimum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return _minimum_rule(align(c, _operand_ndim(xs, i), out.ndim), out, xs, p, i)
-
-
-# The JVPs are the VJP expression on a tangent aligned with the output (see ``align``).
-maximum_p = Primitive("maximum", np.maximum, vjp=_maximum_rule, jvp=_maximum_jvp)
-minimum_p = Primitive("minimum", np.minimum, vjp=_minimum_rule, jvp=_minimum_jvp)
+maximum_p = Primitive("maximum", np.maximum, vjp=_maximum_rule, jvp=_maximum_rule, elementwise=True)
+minimum_p = Primitive("minimum", np.minimum, vjp=_minimum_rule, jvp=_minimum_rule, elementwise=True)
 
 
 def maximum(x: TensorLike, y: TensorLike, /) -> Tensor:
@@ -84,15 +71,11 @@ def _clip_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
     return c * weight
 
 
-def _clip_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return _clip_rule(align(c, _operand_ndim(xs, i), out.ndim), out, xs, p, i)
-
-
 def _clip_impl(x: Any, low: Any, high: Any) -> Any:
     return np.minimum(np.maximum(x, low), high)
 
 
-clip_p = Primitive("clip", _clip_impl, vjp=_clip_rule, jvp=_clip_jvp)
+clip_p = Primitive("clip", _clip_impl, vjp=_clip_rule, jvp=_clip_rule, elementwise=True)
 
 
 def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike]) -> Tensor:

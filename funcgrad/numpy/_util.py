@@ -40,16 +40,3 @@ def expand_cotangent(c: Value, x_shape: tuple[int, ...], axes: tuple[int, ...], 
 def zeros_like(c: Value) -> Value:
     """A constant zero of ``c``'s shape and dtype: the derivative of a step function."""
     return np.zeros(c.shape, dtype=data(c).dtype)
-
-
-def align(t: Value, x_ndim: int, out_ndim: int) -> Value:
-    """A tangent of an operand the op broadcast, with unit axes after its batch axes.
-
-    ``t`` carries batch axes then the operand's axes; an operand of lower rank than the
-    output would otherwise broadcast its batch axes against the output's own axes.
-    """
-    missing = out_ndim - x_ndim
-    if missing <= 0:
-        return t
-    batch = lead(t, x_ndim)
-    return ops.reshape(t, t.shape[:batch] + (1,) * missing + t.shape[batch:])
