@@ -332,9 +332,12 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
 
 
 def _operand_error(primitive: Primitive, error: ValueError, data: Sequence[Any]) -> ValueError:
+    """NumPy's error, naming the op and the operand shapes, of the same type (a singular
+    matrix stays a ``LinAlgError``, which users catch)."""
     shapes = " and ".join(str(np.shape(x)) for x in data)
     reason = str(error).removeprefix(f"{primitive.name}: ")
-    return ValueError(f"{primitive.name}: {reason} (operand shapes {shapes})")
+    kind = type(error) if isinstance(error, np.linalg.LinAlgError) else ValueError
+    return kind(f"{primitive.name}: {reason} (operand shapes {shapes})")
 
 
 def _float_array(out: Any) -> Array:

@@ -7,7 +7,7 @@ inv, from the backward pass for det), never a silent NaN gradient.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 
@@ -20,23 +20,6 @@ from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._unary import abs as rabs
 from funcgrad.numpy._util import data, shape
-
-T = TypeVar("T")
-
-
-def _checked(call: Callable[[], T]) -> T:
-    """Run ``call``, letting NumPy's LinAlgError out as a LinAlgError.
-
-    ``apply`` re-raises an impl's ValueError as a plain ValueError naming the op, and
-    LinAlgError is a ValueError: this restores the type users catch (reported upstream).
-    """
-    try:
-        return call()
-    except ValueError as error:
-        cause = error if isinstance(error, np.linalg.LinAlgError) else error.__context__
-        if isinstance(cause, np.linalg.LinAlgError) and cause is not error:
-            raise np.linalg.LinAlgError(str(error)) from None
-        raise
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -61,7 +44,7 @@ def inv(a: TensorLike) -> Tensor:
     Tensor([[0.5 , 0.  ],
             [0.  , 0.25]], op=inv)
     """
-    return _checked(lambda: apply(inv_p, a))
+    return apply(inv_p, a)
 
 
 # --- solve -------------------------------------------------------------------------------
@@ -82,7 +65,7 @@ def _is_vector(b: Operand) -> bool:
 def _solve_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     a = xs[0]
     vector = _is_vector(xs[1])
-    gb = _checked(lambda: bind(solve_p, swap_last(a), _column(c, vector)))  # type: ignore[arg-type]  # a is an array or Tensor here
+    gb = bind(solve_p, swap_last(a), _column(c, vector))  # type: ignore[arg-type]  # a is an array or Tensor here
     if i == 1:
         return _uncolumn(gb, vector)
     return -(gb @ swap_last(_column(out, vector)))
@@ -95,7 +78,7 @@ def _solve_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
         rhs = ops.align(_column(c, vector), np.ndim(data(xs[1])) + vector, out.ndim + vector)
     else:
         rhs = -(ops.align(c, np.ndim(data(a)), out.ndim + vector) @ _column(out, vector))
-    return _uncolumn(_checked(lambda: bind(solve_p, a, rhs)), vector)
+    return _uncolumn(bind(solve_p, a, rhs), vector)
 
 
 solve_p = Primitive("solve", np.linalg.solve, vjp=_solve_vjp, jvp=_solve_jvp)
@@ -110,13 +93,13 @@ def solve(a: TensorLike, b: TensorLike) -> Tensor:
     >>> solve(Tensor([[2.0, 0.0], [0.0, 4.0]]), Tensor([2.0, 2.0]))
     Tensor([1. , 0.5], op=solve)
     """
-    return _checked(lambda: apply(solve_p, a, b))
+    return apply(solve_p, a, b)
 
 
 # --- det -------------------------------------------------------------------------------
 def _inverse_transpose(a: Operand) -> Value:
     # Raises LinAlgError at a singular matrix: its adjugate gradient is not computed.
-    return swap_last(_checked(lambda: bind(inv_p, a)))
+    return swap_last(bind(inv_p, a))
 
 
 def _det_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
