@@ -160,28 +160,28 @@ class Tensor:
 
     # --- operators: each is one primitive ---------------------------------------------
     def __add__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.add_p, self, other)
+        return _binary(_ops.add_p, self, other)
 
     def __radd__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.add_p, other, self)
+        return _binary(_ops.add_p, other, self)
 
     def __sub__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.subtract_p, self, other)
+        return _binary(_ops.subtract_p, self, other)
 
     def __rsub__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.subtract_p, other, self)
+        return _binary(_ops.subtract_p, other, self)
 
     def __mul__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.multiply_p, self, other)
+        return _binary(_ops.multiply_p, self, other)
 
     def __rmul__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.multiply_p, other, self)
+        return _binary(_ops.multiply_p, other, self)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.divide_p, self, other)
+        return _binary(_ops.divide_p, self, other)
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
-        return apply(_ops.divide_p, other, self)
+        return _binary(_ops.divide_p, other, self)
 
     def __pow__(self, other: TensorLike) -> Tensor:
         return apply(_ops.power_p, self, other)
@@ -328,6 +328,38 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
     _set_primitive(node, primitive)
     # An empty ``**params`` is a fresh dict per call: share the one read-only empty mapping.
     _set_params(node, params if params else _NO_PARAMS)
+    return node
+
+
+def _binary(primitive: Primitive, x: Any, y: Any) -> Tensor:
+    """``apply(primitive, x, y)`` for Tensor's arithmetic operators, the commonest ops:
+    a fixed arity leaves no ``*args`` or ``**params`` to pack and unpack."""
+    x_data: Any
+    y_data: Any
+    if type(x) is Tensor:
+        if type(y) is Tensor:
+            y_data = y.data
+        elif type(y) is float:
+            y_data = y
+        else:
+            return apply(primitive, x, y)
+        x_data = x.data
+    elif type(x) is float and type(y) is Tensor:
+        x_data, y_data = x, y.data
+    else:
+        return apply(primitive, x, y)
+    try:
+        out = primitive.impl(x_data, y_data)
+    except ValueError as error:
+        raise _operand_error(primitive, error, (x_data, y_data)) from None
+    if type(out) is not np.ndarray:
+        out = _float_array(out)  # NumPy returns scalars for 0-d results
+    out.setflags(write=False)
+    node: Tensor = _new(Tensor)  # make_node, inlined
+    _set_data(node, out)
+    _set_inputs(node, (x, y))
+    _set_primitive(node, primitive)
+    _set_params(node, _NO_PARAMS)
     return node
 
 
