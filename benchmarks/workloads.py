@@ -124,7 +124,7 @@ def w1(case: str, quick: bool) -> Workload:
     return Workload(
         "W1 per-op overhead", f"shape ({case},), {ops} ops", np.float64,
         _chain_candidates(x0, ops // 5, peers=True),
-        unit_scale=1e6 / ops, unit="µs/op", repeats=9 if quick else 41,
+        unit_scale=1e6 / ops, unit="µs/op", repeats=9 if quick else 61,
     )
 
 
@@ -218,7 +218,7 @@ def w2(case: str, quick: bool) -> Workload:
 
         candidates["torch"] = ft
     return Workload("W2 MLP gradient", f"784-512-512-10, batch 256, {dtype}", dtype, candidates,
-                    unit_scale=1e3, unit="ms", repeats=5 if quick else 25)
+                    unit_scale=1e3, unit="ms", repeats=5 if quick else 35)
 
 
 # --- W4: Rosenbrock, higher order ------------------------------------------------------------
@@ -432,7 +432,7 @@ def w6(case: str, quick: bool) -> Workload:
 
         candidates["torch"] = ft
     return Workload("W6 small model", f"2-16-16-1 ReLU, {STEPS} SGD steps", np.float64, candidates,
-                    unit_scale=1e3, unit="ms", repeats=5 if quick else 21)
+                    unit_scale=1e3, unit="ms", repeats=5 if quick else 31)
 
 
 WORKLOADS: dict[str, tuple[Callable[[str, bool], Workload], list[str]]] = {
