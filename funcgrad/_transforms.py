@@ -74,17 +74,15 @@ class Traced:
     __slots__ = ("treedef", "nodes")
 
     def __init__(self, fn: Callable[..., Any], value: Any, position: int, transform: str) -> None:
-        pairs, self.treedef = flatten_with_paths(value)
-        nodes = []
-        for path, leaf in pairs:
-            try:
-                nodes.append(_graph.argument(leaf, transform))
-            except TypeError:
-                # Only a refused leaf is worth naming: build its path from fn's signature
-                # here, so a successful call never pays for inspect.signature.
+        leaves, self.treedef = flatten(value)
+        try:
+            self.nodes = [_graph.argument(leaf, transform) for leaf in leaves]
+        except TypeError:
+            # Only a refused leaf is worth naming: its path and fn's parameter name are
+            # looked up here, so a successful call never pays for them.
+            for path, leaf in flatten_with_paths(value)[0]:
                 _graph.argument(leaf, f"{transform}: {argument_name(fn, position, path)}")
-                raise
-        self.nodes = nodes
+            raise
 
     def rebuild(self, leaves: Sequence[Any]) -> Any:
         return unflatten(self.treedef, leaves)
@@ -191,7 +189,7 @@ def read_only(value: Any, dtype: np.dtype[Any]) -> Any:
 
 def release(tree: Any, nested: bool) -> Any:
     """Aux output as the caller sees it: traced Tensors become arrays at the top level."""
-    if nested:
+    if nested or tree is None:
         return tree
     return tree_map(lambda leaf: to_output(leaf, False) if isinstance(leaf, Tensor) else leaf, tree)
 
@@ -212,7 +210,11 @@ def value_and_grad_call(
         order = _graph.walk(out, frozenset(nodes))
         nested = _graph.is_nested(order, nodes)
         seed = np.ones(out.shape, dtype=out.dtype)
-        cotangents = _graph.pullback(order, out, seed, nodes, nested)
+        if not nested:
+            # Hold no node, only the value: the sweep then frees each forward value as
+            # soon as it has been used, as hand-written NumPy frees its activations.
+            out = out.data
+        cotangents = _graph.pullback(order, order[-1], seed, nodes, nested, consume=not nested)
     handed: set[int] = set()
     grads = [t.zeros_or(cotangents, nested, handed) for t in traced]
     value = to_output(out, nested, handed)

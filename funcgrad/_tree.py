@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any, Callable, Hashable, Optional
 
 import attrs
+import numpy as np
 from funcgrad._tensor import Tensor
 
 
@@ -57,30 +58,42 @@ def _record_fields(tree: Any) -> Optional[tuple[str, ...]]:
     return None
 
 
-def _children(tree: Any) -> tuple[TreeDef, tuple[tuple[str, Any], ...]]:
-    """The node kind of ``tree`` (without children) and its (path step, child) pairs."""
+def _children(tree: Any) -> tuple[TreeDef, tuple[Any, ...]]:
+    """The node kind of ``tree`` (without children) and its children, in order."""
     if tree is None:
         return _NONE, ()
     kind = type(tree)
     if kind is tuple or kind is list:
-        return TreeDef(kind.__name__, kind), tuple((f"[{i}]", child) for i, child in enumerate(tree))
+        return TreeDef(kind.__name__, kind), tuple(tree)
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        return TreeDef("namedtuple", kind, tuple(tree._fields)), tuple(
-            (f".{name}", child) for name, child in zip(tree._fields, tree)
-        )
+        return TreeDef("namedtuple", kind, tuple(tree._fields)), tuple(tree)
     if isinstance(tree, dict):
         keys = tuple(tree)
-        return TreeDef("dict", kind, keys), tuple((f"[{key!r}]", tree[key]) for key in keys)
+        return TreeDef("dict", kind, keys), tuple(tree[key] for key in keys)
     fields = _record_fields(tree)
     if fields is not None:
-        return TreeDef("record", kind, fields, template=tree), tuple((f".{name}", getattr(tree, name)) for name in fields)
+        return TreeDef("record", kind, fields, template=tree), tuple(getattr(tree, name) for name in fields)
     return LEAF, ()
 
 
-def flatten_with_paths(tree: Any) -> tuple[list[tuple[str, Any]], TreeDef]:
-    """Leaves in order with their paths (``.w``, ``[2]``, ``['key']``), and the structure."""
-    leaves: list[tuple[str, Any]] = []
+def _step(node: TreeDef, index: int) -> str:
+    """The path step to child ``index`` of ``node``: ``[2]``, ``['key']`` or ``.name``."""
+    if node.kind in ("tuple", "list"):
+        return f"[{index}]"
+    if node.kind == "dict":
+        return f"[{node.keys[index]!r}]"
+    return f".{node.keys[index]}"
 
+
+# Leaves by far the commonest as a whole argument: no container checks for them.
+_PLAIN_LEAVES = (np.ndarray, Tensor, float, int)
+
+
+def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
+    """Leaves in order (``(path, leaf)`` pairs when ``with_paths``) and the structure."""
+    if type(tree) in _PLAIN_LEAVES:
+        return [("", tree) if with_paths else tree], LEAF
+    leaves: list[Any] = []
     # An explicit stack of (path, subtree, slot to fill) keeps deep trees off the C stack.
     root: list[TreeDef] = [LEAF]
     pending: list[tuple[str, Any, list[TreeDef], int]] = [("", tree, root, 0)]
@@ -89,17 +102,21 @@ def flatten_with_paths(tree: Any) -> tuple[list[tuple[str, Any]], TreeDef]:
         path, subtree, slots, slot = pending.pop()
         node, children = _children(subtree)
         if node is LEAF:
-            leaves.append((path, subtree))
-            slots[slot] = LEAF
+            leaves.append((path, subtree) if with_paths else subtree)
             continue
         child_slots: list[TreeDef] = [LEAF] * len(children)
         built.append((slots, slot, node, child_slots))
         for index in reversed(range(len(children))):
-            step, child = children[index]
-            pending.append((path + step, child, child_slots, index))
+            child_path = path + _step(node, index) if with_paths else ""
+            pending.append((child_path, children[index], child_slots, index))
     for slots, slot, node, child_slots in reversed(built):
-        slots[slot] = attrs.evolve(node, children=tuple(child_slots))
+        slots[slot] = TreeDef(node.kind, node.node_type, node.keys, tuple(child_slots), node.template)
     return leaves, root[0]
+
+
+def flatten_with_paths(tree: Any) -> tuple[list[tuple[str, Any]], TreeDef]:
+    """Leaves in order with their paths (``.w``, ``[2]``, ``['key']``), and the structure."""
+    return _flatten(tree, with_paths=True)
 
 
 def flatten(tree: Any) -> tuple[list[Any], TreeDef]:
@@ -109,8 +126,7 @@ def flatten(tree: Any) -> tuple[list[Any], TreeDef]:
     >>> leaves
     [1.0, 2.0]
     """
-    pairs, treedef = flatten_with_paths(tree)
-    return [leaf for _, leaf in pairs], treedef
+    return _flatten(tree, with_paths=False)
 
 
 def unflatten(treedef: TreeDef, leaves: Any) -> Any:
@@ -121,6 +137,8 @@ def unflatten(treedef: TreeDef, leaves: Any) -> Any:
     {'w': 10.0, 'b': (20.0, None)}
     """
     items = list(leaves)
+    if treedef is LEAF and len(items) == 1:
+        return items[0]
     if len(items) != treedef.num_leaves:
         raise ValueError(f"unflatten: the structure has {treedef.num_leaves} leaves, got {len(items)}")
     return _assemble(treedef, iter(items))
