@@ -113,7 +113,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         # Shows only this node's data and op name: never walks the graph.
-        body = np.array2string(self.data, separator=", ")
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         op = "" if self.primitive is None else f", op={self.primitive.name}"
         return f"Tensor({body}{op})"
 

@@ -159,3 +159,7 @@ def test_tutorial_example_in_functional_form() -> None:
     g = backward(c)
     np.testing.assert_array_equal(g[a], [3.0])
     np.testing.assert_array_equal(g[b], [2.0])
+
+
+def test_repr_of_a_matrix_aligns_its_rows_under_the_first() -> None:
+    assert repr(Tensor(np.eye(2))) == "Tensor([[1., 0.],\n        [0., 1.]])"
