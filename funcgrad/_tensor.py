@@ -250,7 +250,7 @@ def make_node(
 ) -> Tensor:
     """The one node factory: takes ``data`` as it is (read-only, owned by the node).
 
-    ``apply`` inlines these four lines: it runs once per op, and a call costs as much.
+    ``_result_node`` inlines these lines: it runs once per op, and a call costs as much.
     """
     node: Tensor = _new(Tensor)
     _set_data(node, data)
@@ -319,16 +319,8 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         out = primitive.impl(*data, **params)
     except ValueError as error:
         raise _operand_error(primitive, error, data) from None
-    if type(out) is not np.ndarray:
-        out = _float_array(out)  # NumPy returns scalars for 0-d results
-    out.setflags(write=False)
-    node: Tensor = _new(Tensor)  # make_node, inlined
-    _set_data(node, out)
-    _set_inputs(node, args)
-    _set_primitive(node, primitive)
     # An empty ``**params`` is a fresh dict per call: share the one read-only empty mapping.
-    _set_params(node, params if params else _NO_PARAMS)
-    return node
+    return _result_node(out, args, primitive, params if params else _NO_PARAMS)
 
 
 def _binary(primitive: Primitive, x: Any, y: Any) -> Tensor:
@@ -352,14 +344,19 @@ def _binary(primitive: Primitive, x: Any, y: Any) -> Tensor:
         out = primitive.impl(x_data, y_data)
     except ValueError as error:
         raise _operand_error(primitive, error, (x_data, y_data)) from None
+    return _result_node(out, (x, y), primitive, _NO_PARAMS)
+
+
+def _result_node(out: Any, inputs: "tuple[Operand, ...]", primitive: Primitive, params: Params) -> Tensor:
+    """The node holding an op's result: float data, read-only from here on."""
     if type(out) is not np.ndarray:
         out = _float_array(out)  # NumPy returns scalars for 0-d results
     out.setflags(write=False)
-    node: Tensor = _new(Tensor)  # make_node, inlined
+    node: Tensor = _new(Tensor)  # make_node, inlined: this runs once per op
     _set_data(node, out)
-    _set_inputs(node, (x, y))
+    _set_inputs(node, inputs)
     _set_primitive(node, primitive)
-    _set_params(node, _NO_PARAMS)
+    _set_params(node, params)
     return node
 
 
@@ -387,11 +384,9 @@ def _apply_general(primitive: Primitive, args: "tuple[Any, ...]", params: dict[s
         out = primitive.impl(*data, **params)
     except ValueError as error:
         raise _operand_error(primitive, error, data) from None
-    if type(out) is not np.ndarray or not traced:
-        # NumPy returns scalars for 0-d results, and integer data for integer constants.
+    if not traced:  # integer constants give integer data
         out = _float_array(out)
-    out.setflags(write=False)
-    return make_node(out, args, primitive, params if params else _NO_PARAMS)
+    return _result_node(out, args, primitive, params if params else _NO_PARAMS)
 
 
 def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
