@@ -31,18 +31,17 @@ class TreeDef:
     keys: tuple[Hashable, ...] = ()
     children: tuple["TreeDef", ...] = ()
     template: Any = attrs.field(default=None, eq=False, repr=False)
+    #: Counted once, when the structure is built bottom-up (children exist first).
+    num_leaves: int = attrs.field(eq=False, repr=False)
 
-    @property
-    def num_leaves(self) -> int:
-        count, stack = 0, [self]
-        while stack:
-            node = stack.pop()
-            count += node.kind == "leaf"
-            stack.extend(node.children)
-        return count
+    @num_leaves.default
+    def _count_leaves(self) -> int:
+        return 1 if self.kind == "leaf" else sum(child.num_leaves for child in self.children)
 
 
 LEAF = TreeDef("leaf")
+# The commonest leaves, recognised without any container checks.
+_PLAIN_LEAVES = (np.ndarray, Tensor, float, int)
 _NONE = TreeDef("none")
 
 
@@ -60,9 +59,11 @@ def _record_fields(tree: Any) -> Optional[tuple[str, ...]]:
 
 def _children(tree: Any) -> tuple[TreeDef, tuple[Any, ...]]:
     """The node kind of ``tree`` (without children) and its children, in order."""
+    kind = type(tree)
+    if kind in _PLAIN_LEAVES:
+        return LEAF, ()
     if tree is None:
         return _NONE, ()
-    kind = type(tree)
     if kind is tuple or kind is list:
         return TreeDef(kind.__name__, kind), tuple(tree)
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
@@ -83,10 +84,6 @@ def _step(node: TreeDef, index: int) -> str:
     if node.kind == "dict":
         return f"[{node.keys[index]!r}]"
     return f".{node.keys[index]}"
-
-
-# Leaves by far the commonest as a whole argument: no container checks for them.
-_PLAIN_LEAVES = (np.ndarray, Tensor, float, int)
 
 
 def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
@@ -141,6 +138,8 @@ def unflatten(treedef: TreeDef, leaves: Any) -> Any:
         return items[0]
     if len(items) != treedef.num_leaves:
         raise ValueError(f"unflatten: the structure has {treedef.num_leaves} leaves, got {len(items)}")
+    if all(child is LEAF for child in treedef.children):  # a flat container: no walk needed
+        return _rebuild(treedef, items)
     return _assemble(treedef, iter(items))
 
 
