@@ -374,21 +374,49 @@ def astype(x: Value, dtype: np.dtype[Any]) -> Value:
 
 
 # --- indexing: getitem and its transpose, a scatter-add --------------------------------
-def _prefixed(index: tuple[Any, ...], lead: int) -> tuple[Any, ...]:
-    return (slice(None),) * lead + index
+# Batch axes go *last* while an index is applied: NumPy moves the axes of non-adjacent
+# advanced indices (x[i, :, j]) to the front, ahead of any leading axes, but never
+# past trailing ones. So a batched rule moves its batch axes to the end, indexes with
+# the index followed by full slices, and moves them back.
+def _batch_last(v: Value, lead: int) -> Value:
+    return transpose(v, tuple(range(lead, v.ndim)) + tuple(range(lead)))
+
+
+def _batch_first(v: Value, lead: int) -> Value:
+    return transpose(v, tuple(range(v.ndim - lead, v.ndim)) + tuple(range(v.ndim - lead)))
+
+
+def _with_trailing_batch(index: tuple[Any, ...], lead: int) -> tuple[Any, ...]:
+    covers_all = any(item is Ellipsis for item in index)
+    return index + (() if covers_all else (Ellipsis,)) + (slice(None),) * lead
 
 
 def _getitem_impl(x: Any, index: tuple[Any, ...]) -> Any:
     return x[index]
 
 
+def _gather(c: Value, index: tuple[Any, ...], lead: int) -> Value:
+    """``c[index]`` on the non-batch axes of ``c``, which has ``lead`` batch axes first."""
+    if not lead:
+        return bind(getitem_p, c, index=index)
+    return _batch_first(bind(getitem_p, _batch_last(c, lead), index=_with_trailing_batch(index, lead)), lead)
+
+
+def _scatter(c: Value, shape: tuple[int, ...], index: tuple[Any, ...], lead: int) -> Value:
+    """Zeros of ``shape`` with ``c`` added at ``index``, for each of ``c``'s ``lead`` batch rows."""
+    if not lead:
+        return bind(scatter_add_p, c, shape=shape, index=index)
+    batch = c.shape[:lead]
+    moved = bind(scatter_add_p, _batch_last(c, lead), shape=shape + batch, index=_with_trailing_batch(index, lead))
+    return _batch_first(moved, lead)
+
+
 def _getitem_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    lead = _batch(c, out.ndim)
-    return bind(scatter_add_p, c, shape=c.shape[:lead] + np.shape(_data(xs[0])), index=_prefixed(p["index"], lead))
+    return _scatter(c, np.shape(_data(xs[0])), p["index"], _batch(c, out.ndim))
 
 
 def _getitem_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return bind(getitem_p, c, index=_prefixed(p["index"], _batch(c, np.ndim(_data(xs[0])))))
+    return _gather(c, p["index"], _batch(c, np.ndim(_data(xs[0]))))
 
 
 getitem_p = Primitive("getitem", _getitem_impl, vjp=_getitem_vjp, jvp=_getitem_jvp)
@@ -401,12 +429,11 @@ def _scatter_add_impl(g: Any, shape: tuple[int, ...], index: tuple[Any, ...]) ->
 
 
 def _scatter_add_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return bind(getitem_p, c, index=_prefixed(p["index"], _batch(c, len(p["shape"]))))
+    return _gather(c, p["index"], _batch(c, len(p["shape"])))
 
 
 def _scatter_add_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    lead = _batch(c, np.ndim(_data(xs[0])))
-    return bind(scatter_add_p, c, shape=c.shape[:lead] + p["shape"], index=_prefixed(p["index"], lead))
+    return _scatter(c, p["shape"], p["index"], _batch(c, np.ndim(_data(xs[0]))))
 
 
 scatter_add_p = Primitive("scatter_add", _scatter_add_impl, vjp=_scatter_add_vjp, jvp=_scatter_add_jvp)
