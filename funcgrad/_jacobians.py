@@ -94,10 +94,10 @@ jacrev = jacobian
 
 def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
-    def jacobian_fn(*args: Any) -> Any:
+    def jacobian_fn(*args: Any, **kwargs: Any) -> Any:
         positions = resolve_argnums(argnums, len(args), transform)
         call_args, traced = trace_arguments(fn, args, positions, transform)
-        outputs, treedef = check_outputs(fn(*call_args), transform)
+        outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
         nodes = [node for t in traced for node in t.nodes]
         stop = frozenset(nodes)
         per_output = []
@@ -176,12 +176,12 @@ def jacfwd(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., Any
 
 def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
-    def jacfwd_fn(*args: Any) -> Any:
+    def jacfwd_fn(*args: Any, **kwargs: Any) -> Any:
         positions = resolve_argnums(argnums, len(args), transform)
         call_args, traced = trace_arguments(fn, args, positions, transform)
         nodes = [node for t in traced for node in t.nodes]
         total = sum(node.size for node in nodes)
-        outputs, treedef = check_outputs(fn(*call_args), transform)
+        outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
         tangents, nested = push(outputs, _seeds(nodes), (total,))
         per_output = []
         handed: set[int] = set()

@@ -196,12 +196,18 @@ def release(tree: Any, nested: bool) -> Any:
 
 # --- reverse mode --------------------------------------------------------------------------
 def value_and_grad_call(
-    fn: Callable[..., Any], args: tuple[Any, ...], argnums: Argnums, has_aux: bool, transform: str
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    argnums: Argnums,
+    has_aux: bool,
+    transform: str,
+    kwargs: Optional[Mapping[str, Any]] = None,
 ) -> tuple[Any, Any, Any]:
-    """``(value, gradients, aux)`` of ``fn(*args)``, gradients laid out as ``argnums`` asks."""
+    """``(value, gradients, aux)`` of ``fn(*args, **kwargs)``, gradients laid out as
+    ``argnums`` asks. Keyword arguments are passed through and never differentiated."""
     positions = resolve_argnums(argnums, len(args), transform)
     call_args, traced = trace_arguments(fn, args, positions, transform)
-    out, aux = split_output(fn(*call_args), has_aux, transform)
+    out, aux = split_output(fn(*call_args, **(kwargs or {})), has_aux, transform)
     out = check_output(out, transform)
     nodes = [node for t in traced for node in t.nodes]
     cotangents: dict[Tensor, Value] = {}
@@ -270,7 +276,8 @@ def grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False)
     that one gradient; a tuple of ints a tuple in that order. A non-scalar output is
     seeded with ones (the gradient of its sum). Arguments may be pytrees; each gradient
     has its argument's structure. With ``has_aux=True``, ``fn`` returns
-    ``(output, aux)`` and the result is ``(gradients, aux)``. Transforms nest:
+    ``(output, aux)`` and the result is ``(gradients, aux)``. Keyword arguments are
+    passed to ``fn`` as they are, never differentiated. Transforms nest:
     ``grad(grad(f, argnums=0), argnums=0)`` is the second derivative.
 
     >>> import numpy as np
@@ -283,8 +290,8 @@ def grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False)
     check_argnums_type(argnums, "grad")
 
     @functools.wraps(fn)
-    def grad_fn(*args: Any) -> Any:
-        _, grads, aux = value_and_grad_call(fn, args, argnums, has_aux, "grad")
+    def grad_fn(*args: Any, **kwargs: Any) -> Any:
+        _, grads, aux = value_and_grad_call(fn, args, argnums, has_aux, "grad", kwargs)
         return (grads, aux) if has_aux else grads
 
     return grad_fn
@@ -338,8 +345,8 @@ def value_and_grad(fn: Callable[..., Any], argnums: Argnums = None, has_aux: boo
     check_argnums_type(argnums, "value_and_grad")
 
     @functools.wraps(fn)
-    def value_and_grad_fn(*args: Any) -> Any:
-        value, grads, aux = value_and_grad_call(fn, args, argnums, has_aux, "value_and_grad")
+    def value_and_grad_fn(*args: Any, **kwargs: Any) -> Any:
+        value, grads, aux = value_and_grad_call(fn, args, argnums, has_aux, "value_and_grad", kwargs)
         return ((value, aux), grads) if has_aux else (value, grads)
 
     return value_and_grad_fn

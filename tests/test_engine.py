@@ -228,3 +228,13 @@ def test_the_arithmetic_ops_are_importable_from_funcgrad_as_fnp_has_them() -> No
     for name in ("add", "subtract", "multiply", "divide", "negative", "power", "square", "reciprocal"):
         assert getattr(funcgrad, name) is getattr(fnp, name), name
     assert funcgrad.mul(Tensor([2.0]), 3.0).data[0] == 6.0
+
+
+def test_keyword_arguments_pass_through_undifferentiated() -> None:
+    def f(x: Tensor, scale: float = 1.0) -> Tensor:
+        return (x * scale).sum()
+
+    np.testing.assert_array_equal(grad(f, argnums=0)(np.ones(2), scale=3.0), [3.0, 3.0])
+    value, (g,) = value_and_grad(f)(np.ones(2), scale=2.0)
+    assert float(value) == 4.0
+    np.testing.assert_array_equal(g, [2.0, 2.0])
