@@ -11,6 +11,8 @@ forward mode against float64 finite differences), for float32 and float64 inputs
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pathlib
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -147,6 +149,19 @@ ROWS = (
 #: Exported names that are not differentiable, each with its reason. (None so far: every
 #: exported op has a derivative, sign's being zero.)
 NON_DIFFERENTIABLE: dict[str, str] = {}
+
+
+def _family_tables() -> None:
+    """Families of ops keep their rows in ``tests/rows_<family>.py`` (a ``ROWS`` tuple and
+    a ``NON_DIFFERENTIABLE`` dict each), so that adding a family touches one file."""
+    global ROWS
+    for path in sorted(pathlib.Path(__file__).resolve().parent.glob("rows_*.py")):
+        module = importlib.import_module(path.stem)
+        ROWS = ROWS + tuple(getattr(module, "ROWS", ()))
+        NON_DIFFERENTIABLE.update(getattr(module, "NON_DIFFERENTIABLE", {}))
+
+
+_family_tables()
 
 
 def _exported() -> set[str]:
