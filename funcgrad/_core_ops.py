@@ -14,6 +14,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
+from funcgrad._dtypes import as_numeric, snapshot
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply, bind
 
 
@@ -27,14 +28,16 @@ def _add_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) 
     return c
 
 
-add_p = Primitive("add", np.add, vjp=_add_rule, jvp=_add_rule, elementwise=True)
+add_p = Primitive("add", np.add, vjp=_add_rule, jvp=_add_rule, elementwise=True, reads_constants=False)
 
 
 def _subtract_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c if i == 0 else -c
 
 
-subtract_p = Primitive("subtract", np.subtract, vjp=_subtract_rule, jvp=_subtract_rule, elementwise=True)
+subtract_p = Primitive(
+    "subtract", np.subtract, vjp=_subtract_rule, jvp=_subtract_rule, elementwise=True, reads_constants=False
+)
 
 
 def _multiply_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
@@ -448,11 +451,69 @@ def normalize_index(index: Any) -> tuple[Any, ...]:
             item = item.data
         if isinstance(item, list):
             item = np.asarray(item)
-        if isinstance(item, np.ndarray) and item.dtype.kind == "f":
-            raise IndexError(f"getitem: index arrays must be integer or boolean, got {item.dtype}")
+        if isinstance(item, np.ndarray):
+            if item.dtype.kind == "f":
+                raise IndexError(f"getitem: index arrays must be integer or boolean, got {item.dtype}")
+            item = snapshot(item)  # the rules index with it again later
         normalized.append(item)
     return tuple(normalized)
 
 
 def getitem_tensor(x: Tensor, index: Any) -> Tensor:
     return apply(getitem_p, x, index=normalize_index(index))
+
+
+# --- sequences of Tensors: NumPy reads a nested list as one array, and so does funcgrad --
+def _stack_rows_impl(*rows: Any) -> Any:
+    return np.stack(rows)
+
+
+def _stack_rows_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    lead = _batch(c, out.ndim)
+    return bind(getitem_p, c, index=(slice(None),) * lead + (i,))  # a view: O(1) per row
+
+
+def _stack_rows_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    lead = _batch(c, np.ndim(_data(xs[i])))
+    return bind(scatter_add_p, c, shape=c.shape[:lead] + out.shape, index=(slice(None),) * lead + (i,))
+
+
+#: ``np.stack(rows)`` along a new first axis: what a list of Tensors becomes.
+stack_rows_p = Primitive("stack_rows", _stack_rows_impl, vjp=_stack_rows_vjp, jvp=_stack_rows_jvp)
+
+#: NumPy's limit on dimensions bounds how deep a nested list can go.
+_MAX_NESTING = 64
+
+
+def _holds_tensor(sequence: Union[list[Any], tuple[Any, ...]]) -> bool:
+    stack: list[Any] = [sequence]
+    while stack:
+        for item in stack.pop():
+            kind = type(item)
+            if kind is Tensor:
+                return True
+            if kind is list or kind is tuple:
+                if len(stack) > _MAX_NESTING:
+                    raise ValueError("array: the sequence is nested deeper than NumPy's dimension limit")
+                stack.append(item)
+    return False
+
+
+def pack(sequence: Union[list[Any], tuple[Any, ...]], name: str) -> Union[Tensor, Any]:
+    """A (nested) list or tuple as NumPy would read it: one Tensor when it holds Tensors
+    (differentiable through every entry), else a plain array checked to be numeric.
+
+    Each level is a stack of its entries, which must all have one shape, as in NumPy.
+    """
+    if not _holds_tensor(sequence):
+        return as_numeric(sequence, name)
+    rows = [pack(item, name) if type(item) is list or type(item) is tuple else item for item in sequence]
+    shapes = {np.shape(_data(row)) for row in rows}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"{name}: a sequence's entries must all have one shape to form an array, got shapes "
+            + ", ".join(str(s) for s in sorted(shapes))
+        )
+    if not rows:
+        return as_numeric(sequence, name)
+    return apply(stack_rows_p, *rows)

@@ -16,30 +16,12 @@ from typing import Any, Callable, Generic, Optional, ParamSpec, TypeVar
 import numpy as np
 
 from funcgrad import _core_ops as ops
+from funcgrad._dtypes import snapshot, to_array
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, bind, data_of, make_node
 from funcgrad._tree import TreeDef, flatten, map as tree_map
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-# --- stacking rows: how a rule given batched cotangents calls an unbatched bwd --------------
-def _stack_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    lead = c.ndim - out.ndim
-    return bind(ops.getitem_p, c, index=(slice(None),) * lead + (i,))
-
-
-def _stack_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    lead = c.ndim - np.ndim(data_of(xs[i]))
-    shape = c.shape[:lead] + out.shape
-    return bind(ops.scatter_add_p, c, shape=shape, index=(slice(None),) * lead + (i,))
-
-
-def _stack_impl(*rows: Any) -> Any:
-    return np.stack(rows)
-
-
-_stack_p = Primitive("stack", _stack_impl, vjp=_stack_vjp, jvp=_stack_jvp)
 
 
 class custom_vjp(Generic[P, R]):
@@ -89,8 +71,10 @@ class custom_vjp(Generic[P, R]):
             return self.fn(*args, **kwargs)  # nothing is traced: no rule can be asked for
         assert self._fwd is not None
         out, residuals = self._fwd(*positional)
-        data = out.data if isinstance(out, Tensor) else np.asarray(out, dtype=np.result_type(out, np.float64))
-        data.setflags(write=False)
+        # Snapshots: bwd runs later, so an array fwd hands over (its output, a residual)
+        # is copied if its owner can still write it; the owner's flags are never touched.
+        data = out.data if isinstance(out, Tensor) else to_array(out, f"{self._primitive_name()}: fwd's output", copy=False)
+        residuals = tree_map(lambda r: snapshot(r) if isinstance(r, np.ndarray) else r, residuals)
         params = {"residuals": residuals, "argdef": argdef, "out_shape": data.shape}
         result: R = make_node(data, tuple(leaves), self._primitive, params)  # type: ignore[assignment]  # R is a Tensor here
         return result
@@ -117,7 +101,7 @@ class custom_vjp(Generic[P, R]):
             self._cotangent(residuals, bind(ops.getitem_p, flat, index=(r,)), params["argdef"], i, x_shape, keep_tensors)
             for r in range(rows)
         ]
-        return ops.reshape(bind(_stack_p, *parts), lead + x_shape)
+        return ops.reshape(bind(ops.stack_rows_p, *parts), lead + x_shape)
 
     def _cotangent(
         self, residuals: Any, g: Value, argdef: TreeDef, i: int, x_shape: tuple[int, ...], keep_tensors: bool

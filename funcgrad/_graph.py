@@ -13,8 +13,22 @@ from typing import AbstractSet, Any, Collection, Iterator, Optional
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._dtypes import to_array
-from funcgrad._tensor import Operand, Params, Primitive, Rule, Tensor, Value, apply, data_of, make_node
+from funcgrad._dtypes import as_numeric, snapshot, writable_by_caller
+from funcgrad._tensor import (
+    Operand,
+    Params,
+    Primitive,
+    Rule,
+    Tensor,
+    Trace,
+    Value,
+    apply,
+    data_of,
+    is_traced,
+    live_trace,
+    make_node,
+    set_data,
+)
 
 _NOTHING: frozenset[Tensor] = frozenset()
 
@@ -294,36 +308,49 @@ def leaf(data: Any) -> Tensor:
     return make_node(data)
 
 
-def argument(value: Any, name: str) -> Tensor:
-    """A fresh node standing for one transform argument.
+def argument(value: Any, name: str, trace: Trace) -> Tensor:
+    """A fresh node standing for one argument of the transform call ``trace``.
 
-    An array becomes a parentless node (a read-only view: the caller's array keeps its
-    flags and is never written). A Tensor, which an enclosing transform is tracing,
-    becomes a node whose one operand is that Tensor, so the enclosing transform can
-    differentiate through whatever this one computes.
+    An array becomes a parentless node marked with ``trace``. It borrows a read-only view
+    of the caller's array (the caller's flags are never touched): a transform reads its
+    arguments only while it runs, and ``seal`` copies them if its graph outlives the call.
+    A Tensor, which an enclosing transform is tracing, becomes a node whose one operand is
+    that Tensor, so the enclosing transform can differentiate through this one.
     """
     if isinstance(value, Tensor):
         return apply(argument_p, value)
-    return make_node(to_array(value, name, copy=False), (), argument_p)
+    array = as_numeric(value, name)
+    if array.dtype.kind == "f":
+        array = array.view()
+    else:
+        array = array.astype(np.float64)
+    array.flags.writeable = False
+    return make_node(array, (), argument_p, {"trace": trace})
+
+
+def seal(arguments: Collection[Tensor]) -> None:
+    """Make argument nodes own what they borrowed, because their graph outlives the call
+    (a ``vjp`` pullback, or a result an enclosing transform differentiates later).
+
+    Replacing a node's data by an equal copy is invisible to every reader of the graph,
+    and nobody else holds these nodes yet.
+    """
+    for node in arguments:
+        if not node.inputs and writable_by_caller(node.data):
+            set_data(node, snapshot(node.data))
 
 
 def is_nested(order: list[Tensor], arguments: Collection[Tensor]) -> bool:
     """Whether an enclosing transform may differentiate this one's result.
 
-    True when the graph reaches the root argument of another transform: through a
-    closed-over value (seen in ``order``) or through one of our own arguments being a
-    traced Tensor. Then rules must record their work; otherwise they run on arrays.
+    True when the graph reaches the root argument of another transform call that is
+    still running: through a closed-over value (seen in ``order``) or through one of our
+    own arguments being a traced Tensor. Then rules must record their work; otherwise
+    they run on arrays. A call that has returned is no longer running, so a Tensor that
+    escaped it never makes this call think it is nested (see ``Trace``).
     """
     own = set(arguments)
-    marker = argument_p
     for node in order:  # a plain loop: this runs once per node of every first-order call
-        if node.primitive is marker and not node.inputs and node not in own:
+        if not node.inputs and node not in own and live_trace(node):
             return True
-    return any(
-        _is_root_argument(n) for node in arguments for x in node.inputs if type(x) is Tensor for n in walk(x)
-    )
-
-
-def _is_root_argument(node: Tensor) -> bool:
-    # An argument node with an operand only passes an enclosing transform's value on.
-    return node.primitive is argument_p and not node.inputs
+    return any(is_traced(x) for node in arguments for x in node.inputs if type(x) is Tensor)

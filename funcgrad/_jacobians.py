@@ -16,13 +16,15 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad import _graph
-from funcgrad._tensor import Tensor, TensorLike, Value, bind
+from funcgrad._tensor import Tensor, TensorLike, Trace, Value, bind
 from funcgrad._transforms import (
     T0,
     Ps,
     Traced,
     check_argnums_type,
     check_outputs,
+    check_positional,
+    finish,
     grad,
     jvp,
     push,
@@ -95,24 +97,32 @@ jacrev = jacobian
 def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def jacobian_fn(*args: Any, **kwargs: Any) -> Any:
+        check_positional(args, kwargs, transform)
         positions = resolve_argnums(argnums, len(args), transform)
-        call_args, traced = trace_arguments(fn, args, positions, transform)
-        outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
-        nodes = [node for t in traced for node in t.nodes]
-        stop = frozenset(nodes)
-        per_output = []
-        handed: set[int] = set()
-        for out in outputs:  # one sweep per output leaf; a single Tensor output is one leaf
-            cotangents: dict[Tensor, Value] = {}
-            nested = False
-            if isinstance(out, Tensor):
-                order = _graph.walk(out, stop)
-                nested = _graph.is_nested(order, nodes)
-                cotangents = _graph.pullback(order, out, _identity(out.shape, out.dtype), nodes, nested)
-            per_output.append([
-                to_output(cotangents[node], nested, handed) if node in cotangents else np.zeros(out.shape + node.shape, node.dtype)
-                for node in nodes
-            ])
+        trace = Trace()
+        traced: list[Traced] = []
+        escapes = False
+        try:
+            call_args, traced = trace_arguments(fn, args, positions, transform, trace)
+            outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
+            nodes = [node for t in traced for node in t.nodes]
+            stop = frozenset(nodes)
+            per_output = []
+            handed: set[int] = set()
+            for out in outputs:  # one sweep per output leaf; a single Tensor output is one leaf
+                cotangents: dict[Tensor, Value] = {}
+                nested = False
+                if isinstance(out, Tensor):
+                    order = _graph.walk(out, stop)
+                    nested = _graph.is_nested(order, nodes)
+                    escapes = escapes or nested
+                    cotangents = _graph.pullback(order, out, _identity(out.shape, out.dtype), nodes, nested)
+                per_output.append([
+                    to_output(cotangents[node], nested, handed) if node in cotangents else np.zeros(out.shape + node.shape, node.dtype)
+                    for node in nodes
+                ])
+        finally:
+            finish(trace, traced, escapes)
         return _layout(per_output, treedef, traced, argnums)
 
     return jacobian_fn
@@ -177,20 +187,31 @@ def jacfwd(fn: Callable[..., Any], argnums: JacArgnums = 0) -> Callable[..., Any
 def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def jacfwd_fn(*args: Any, **kwargs: Any) -> Any:
+        check_positional(args, kwargs, transform)
         positions = resolve_argnums(argnums, len(args), transform)
-        call_args, traced = trace_arguments(fn, args, positions, transform)
-        nodes = [node for t in traced for node in t.nodes]
-        total = sum(node.size for node in nodes)
-        outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
-        tangents, nested = push(outputs, _seeds(nodes), (total,))
-        per_output = []
-        handed: set[int] = set()
-        for out, tangent in zip(outputs, tangents):
-            leaves, start = [], 0
+        trace = Trace()
+        traced: list[Traced] = []
+        nested = False
+        try:
+            call_args, traced = trace_arguments(fn, args, positions, transform, trace)
+            # A position named twice in argnums is one set of nodes: seed each node once.
+            nodes = list(dict.fromkeys(node for t in traced for node in t.nodes))
+            offsets, total = {}, 0
             for node in nodes:
-                leaves.append(to_output(_arrange(tangent, out.ndim, node, start, total), nested, handed))
-                start += node.size
-            per_output.append(leaves)
+                offsets[node] = total
+                total += node.size
+            outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
+            tangents, nested = push(outputs, _seeds(nodes), (total,))
+            per_output = []
+            handed: set[int] = set()
+            for out, tangent in zip(outputs, tangents):
+                per_output.append([
+                    to_output(_arrange(tangent, out.ndim, node, offsets[node], total), nested, handed)
+                    for t in traced
+                    for node in t.nodes
+                ])
+        finally:
+            finish(trace, traced, nested)
         return _layout(per_output, treedef, traced, argnums)
 
     return jacfwd_fn

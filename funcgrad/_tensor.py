@@ -14,16 +14,19 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 import attrs
 import numpy as np
 
-from funcgrad._dtypes import to_array
-from funcgrad._typing import Array, ArrayLike, BoolArray
+from funcgrad._dtypes import as_numeric, snapshot, to_array, writable_by_caller
+from funcgrad._typing import Array, ArrayLike, BoolArray, IntArray
 
 #: What a derivative rule computes with: an array on the first-order fast path, a
 #: Tensor when an enclosing transform records the rule so it can be differentiated.
 Value = Union[Array, "Tensor"]
 #: An operand of a primitive: a node, an array, or a Python scalar constant.
 Operand = Union[Array, "Tensor", float]
-#: What public functions accept where an array goes.
-TensorLike = Union["Tensor", ArrayLike]
+#: What public functions accept where an array goes: a list or tuple holding Tensors is
+#: one array too, as NumPy would read it (``fnp.sum([a * a, b])``).
+TensorLike = Union["Tensor", ArrayLike, Sequence[Union["Tensor", ArrayLike]], Sequence[Sequence[Union["Tensor", float]]]]
+#: An ``axis`` argument as NumPy takes it.
+Axis = Union[int, Sequence[int], None]
 #: Keyword metadata of one application (axis, shape, ...), normalised by the wrapper.
 Params = Mapping[str, Any]
 #: A derivative rule, one uniform signature for both modes:
@@ -55,6 +58,54 @@ class Primitive:
     vjp: Rule
     jvp: Optional[Rule] = None
     elementwise: bool = False
+    #: False for ops whose rules never read a constant operand (add, subtract): their
+    #: constants are not snapshotted, which saves a copy of, say, a data batch per step.
+    reads_constants: bool = True
+
+
+class Trace:
+    """One transform call in progress: live from the moment it wraps its arguments until
+    it returns. Its argument nodes point at it.
+
+    A Tensor is *traced* when its graph reaches the argument node of a live call: then
+    an enclosing computation is differentiating it, and turning it into a constant
+    (``float(t)``) would silently drop a derivative. Once the call has returned, its
+    argument nodes are ordinary leaves, so a result that escaped it (an inner gradient
+    closing over nothing) never makes a later transform think it is nested. The flag
+    belongs to the call, not to a module, so threads never see each other's calls.
+    """
+
+    __slots__ = ("live",)
+
+    def __init__(self) -> None:
+        self.live = True
+
+
+def live_trace(node: "Tensor") -> bool:
+    """Whether ``node`` is the root argument node of a transform call that is running."""
+    if node.inputs or node.primitive is None:
+        return False
+    trace = node.params.get("trace")
+    return type(trace) is Trace and trace.live
+
+
+def is_traced(output: "Tensor") -> bool:
+    """Whether ``output``'s graph reaches the argument of a live transform call.
+
+    A walk that stops at the first such argument; it runs only when a value is about to
+    leave the graph (``float(t)``), never per op.
+    """
+    seen = {output}
+    stack = [output]
+    while stack:
+        node = stack.pop()
+        if live_trace(node):
+            return True
+        for x in node.inputs:
+            if type(x) is Tensor and x not in seen:
+                seen.add(x)
+                stack.append(x)
+    return False
 
 
 @attrs.define(frozen=True, eq=False, init=False, repr=False)
@@ -77,9 +128,6 @@ class Tensor:
     primitive: Optional[Primitive]
     params: Params
 
-    # Make NumPy hand binary operators with an ndarray on the left back to Tensor's
-    # reflected methods (array * tensor -> Tensor.__rmul__) instead of broadcasting.
-    __array_ufunc__ = None
     __hash__ = object.__hash__
 
     def __init__(self, data: ArrayLike) -> None:
@@ -117,10 +165,54 @@ class Tensor:
         op = "" if self.primitive is None else f", op={self.primitive.name}"
         return f"Tensor({body}{op})"
 
+    # --- leaving the graph: allowed on purpose (stop_gradient, .data), refused by accident
+    def _concrete(self, conversion: str) -> Array:
+        """The data, for a conversion that makes a constant of it, unless it is traced."""
+        if is_traced(self):
+            raise TypeError(
+                f"{conversion}: this Tensor depends on the arguments of a running transform "
+                "(grad, jvp, jacobian, ...), so converting it to a constant would silently drop "
+                "its derivative. Keep it a Tensor and use funcgrad.numpy functions, or take a "
+                "constant on purpose with stop_gradient(t) (stays in the graph, zero derivative) "
+                "or t.data (its NumPy value)"
+            )
+        return self.data
+
     def __array__(self, dtype: Any = None, copy: Optional[bool] = None) -> Array:
+        data = self._concrete("numpy.asarray(tensor)")
         if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        return self.data if dtype is None else self.data.astype(dtype)
+            return np.array(data, dtype=dtype, copy=True)
+        return data if dtype is None else data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self._concrete("float(tensor)"))
+
+    def __int__(self) -> int:
+        return int(self._concrete("int(tensor)"))
+
+    def __complex__(self) -> complex:
+        return complex(self._concrete("complex(tensor)"))
+
+    def __index__(self) -> int:
+        self._concrete("tensor used as an index (__index__)")
+        raise TypeError(
+            "__index__: a Tensor holds float data and cannot be an index; "
+            "use an integer array, e.g. t.data.astype(int) on a constant"
+        )
+
+    def item(self, *args: int) -> float:
+        """The Python number at ``args`` (NumPy's ``ndarray.item``); refused when traced."""
+        value: float = self._concrete("tensor.item()").item(*args)
+        return value
+
+    def tolist(self) -> Any:
+        """The data as nested Python lists (NumPy's ``ndarray.tolist``); refused when traced."""
+        return self._concrete("tensor.tolist()").tolist()
+
+    def __format__(self, spec: str) -> str:
+        # Formatting shows a value, it does not compute with one: allowed even when traced,
+        # as printing a traced value while debugging should be.
+        return format(self.data, spec) if spec else str(self)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -128,11 +220,20 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self.data)))
 
-    def __float__(self) -> float:
-        return float(self.data)
-
     def __bool__(self) -> bool:
+        # Branching on a value is allowed: the branch taken is the one differentiated.
         return bool(self.data)
+
+    # --- NumPy's dispatch protocols (NEP 13 and 18): np.sin(t) runs funcgrad's sin ------
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        from funcgrad.numpy import _dispatch  # the table lives with the ops, above Tensor
+
+        return _dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Callable[..., Any], types: Any, args: Any, kwargs: Any) -> Any:
+        from funcgrad.numpy import _dispatch
+
+        return _dispatch.array_function(func, types, args, kwargs)
 
     # --- the tutorial's methods and NumPy's -----------------------------------------
     def mul(self, other: TensorLike) -> Tensor:
@@ -157,6 +258,94 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem_tensor(self, index)
+
+    # ndarray's methods that make sense for a differentiable value: each is its
+    # funcgrad.numpy twin (imported when called: those ops are built on Tensor).
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.min(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.prod(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.cumsum(self, axis=axis)
+
+    def clip(self, a_min: Optional[TensorLike] = None, a_max: Optional[TensorLike] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.clip(self, a_min, a_max)
+
+    def dot(self, other: TensorLike) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.dot(self, other)
+
+    def squeeze(self, axis: Axis = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.squeeze(self, axis=axis)
+
+    def ravel(self) -> Tensor:
+        return _ops.reshape_tensor(self, ((-1,),))
+
+    def flatten(self) -> Tensor:
+        # ndarray.flatten copies and ravel may not; a Tensor is immutable, so they agree.
+        return _ops.reshape_tensor(self, ((-1,),))
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        perm = list(range(self.ndim))
+        a, b = _ops.normalize_axis(axis1, self.ndim, "swapaxes")[0], _ops.normalize_axis(axis2, self.ndim, "swapaxes")[0]
+        perm[a], perm[b] = perm[b], perm[a]
+        return apply(_ops.transpose_p, self, axes=tuple(perm))
+
+    def astype(self, dtype: Any) -> Tensor:
+        """The value in another float dtype (float32 <-> float64), differentiable."""
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            raise TypeError(
+                f"astype: a Tensor holds float data and converts between float dtypes only, got {target}; "
+                "for an integer or boolean constant use t.data.astype(...)"
+            )
+        return apply(_ops.astype_p, self, dtype=target)
+
+    # Integer and boolean answers about the data are plain arrays: nothing to differentiate.
+    def argmax(self, axis: Optional[int] = None) -> IntArray:
+        return np.asarray(np.argmax(self.data, axis=axis))
+
+    def argmin(self, axis: Optional[int] = None) -> IntArray:
+        return np.asarray(np.argmin(self.data, axis=axis))
+
+    def argsort(self, axis: Optional[int] = -1) -> IntArray:
+        return np.argsort(self.data, axis=axis)
+
+    def any(self, axis: Axis = None, keepdims: bool = False) -> BoolArray:
+        result: BoolArray = np.any(self.data, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]  # axis as NumPy takes it
+        return result
+
+    def all(self, axis: Axis = None, keepdims: bool = False) -> BoolArray:
+        result: BoolArray = np.all(self.data, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]  # axis as NumPy takes it
+        return result
 
     # --- operators: each is one primitive ---------------------------------------------
     def __add__(self, other: TensorLike) -> Tensor:
@@ -230,7 +419,7 @@ _NO_PARAMS: Params = MappingProxyType({})
 _new = object.__new__
 # attrs' frozen __setattr__ refuses; the factory alone sets the slots, through their
 # descriptors (cheaper than object.__setattr__, which looks each one up by name).
-_set_data = Tensor.__dict__["data"].__set__
+_set_data = set_data = Tensor.__dict__["data"].__set__
 _set_inputs = Tensor.__dict__["inputs"].__set__
 _set_primitive = Tensor.__dict__["primitive"].__set__
 _set_params = Tensor.__dict__["params"].__set__
@@ -265,26 +454,50 @@ def data_of(value: Any) -> Any:
     return value.data if type(value) is Tensor else value
 
 
-def _operand_data(primitive: Primitive, args: "tuple[Any, ...]") -> "tuple[list[Any], bool]":
-    """The NumPy operands for ``primitive.impl`` and whether any argument is a Tensor."""
+def _operand_data(primitive: Primitive, args: "tuple[Any, ...]") -> "tuple[list[Any], tuple[Operand, ...], bool]":
+    """The NumPy operands for ``primitive.impl``, the operands its node keeps, and whether
+    any of them is a Tensor.
+
+    - A list or tuple holding Tensors is one differentiable operand (``_ops.pack``), as
+      NumPy would read it as one array: ``t + [t[0], t[1]]`` differentiates every entry.
+    - A float array constant is kept as a snapshot when the rules will read it later, so
+      that changing the caller's array afterwards changes no value and no gradient.
+    - Integer and boolean constants are weak, as Python ints are: they take the dtype of
+      the float operands (float32 stays float32), float64 when there are none.
+    """
     data: list[Any] = []
+    inputs: list[Any] = list(args)
+    weak: list[int] = []
     traced = False
     for position, arg in enumerate(args):
         kind = type(arg)
+        if kind is list or kind is tuple:
+            arg = _ops.pack(arg, f"{primitive.name}: operand {position}")
+            kind = type(arg)
         if kind is Tensor:
             traced = True
+            inputs[position] = arg
             data.append(arg.data)
-        elif kind is float or kind is int or (kind is np.ndarray and arg.dtype.kind == "f"):
+            continue
+        if kind is float or kind is int or kind is bool:
             data.append(arg)
+            continue
+        array = as_numeric(arg, f"{primitive.name}: operand {position}")
+        if array.dtype.kind == "f":
+            if primitive.reads_constants:
+                array = snapshot(array)
         else:
-            data.append(_constant(arg, f"{primitive.name}: operand {position}"))
-    return data, traced
-
-
-def _constant(value: Any, name: str) -> Any:
-    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
-        return value
-    return to_array(value, name, copy=False)
+            weak.append(position)
+        inputs[position] = array
+        data.append(array)
+    if weak:
+        floats = [d for d in data if type(d) is np.ndarray and d.dtype.kind == "f"]
+        dtype = np.result_type(*floats) if floats else np.float64
+        for position in weak:
+            array = data[position].astype(dtype)
+            array.flags.writeable = False
+            data[position] = inputs[position] = array
+    return data, tuple(inputs), traced
 
 
 def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
@@ -305,11 +518,11 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         if type(x) is Tensor:
             if type(y) is Tensor:
                 data = (x.data, y.data)
-            elif type(y) is float or (type(y) is np.ndarray and y.dtype.kind == "f"):
+            elif type(y) is float or (type(y) is np.ndarray and y.dtype.kind == "f" and _settled(primitive, y)):
                 data = (x.data, y)  # a constant taken as it is, as _operand_data would
             else:
                 return _apply_general(primitive, args, params)
-        elif type(y) is Tensor and (type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f")):
+        elif type(y) is Tensor and (type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f" and _settled(primitive, x))):
             data = (x, y.data)
         else:
             return _apply_general(primitive, args, params)
@@ -347,10 +560,19 @@ def _binary(primitive: Primitive, x: Any, y: Any) -> Tensor:
     return _result_node(out, (x, y), primitive, _NO_PARAMS)
 
 
+def _settled(primitive: Primitive, constant: Array) -> bool:
+    """Whether a float-array constant can be kept as it is (no snapshot needed)."""
+    return not primitive.reads_constants or not writable_by_caller(constant)
+
+
 def _result_node(out: Any, inputs: "tuple[Operand, ...]", primitive: Primitive, params: Params) -> Tensor:
     """The node holding an op's result: float data, read-only from here on."""
     if type(out) is not np.ndarray:
         out = _float_array(out)  # NumPy returns scalars for 0-d results
+    else:
+        base = out.base
+        if base is not None and (type(base) is not np.ndarray or base.flags.writeable):
+            out = out.copy()  # a view (reshape, getitem, ...) of an array the caller can write
     out.setflags(write=False)
     node: Tensor = _new(Tensor)  # make_node, inlined: this runs once per op
     _set_data(node, out)
@@ -378,15 +600,15 @@ def _float_array(out: Any) -> Array:
 
 
 def _apply_general(primitive: Primitive, args: "tuple[Any, ...]", params: dict[str, Any]) -> Tensor:
-    """``apply`` for any operands: constants are checked and converted first."""
-    data, traced = _operand_data(primitive, args)
+    """``apply`` for any operands: constants are checked, converted and snapshotted first."""
+    data, inputs, traced = _operand_data(primitive, args)
     try:
         out = primitive.impl(*data, **params)
     except ValueError as error:
         raise _operand_error(primitive, error, data) from None
-    if not traced:  # integer constants give integer data
+    if not traced:  # Python int constants alone give integer data
         out = _float_array(out)
-    return _result_node(out, args, primitive, params if params else _NO_PARAMS)
+    return _result_node(out, inputs, primitive, params if params else _NO_PARAMS)
 
 
 def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:

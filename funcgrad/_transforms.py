@@ -15,7 +15,8 @@ from typing import Any, Callable, Concatenate, Literal, Mapping, Optional, Param
 import numpy as np
 
 from funcgrad import _graph
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._dtypes import as_numeric
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Trace, Value, apply
 from funcgrad._tree import LEAF, TreeDef, flatten, flatten_with_paths, map as tree_map, unflatten
 from funcgrad._typing import Array
 
@@ -73,15 +74,15 @@ class Traced:
 
     __slots__ = ("treedef", "nodes")
 
-    def __init__(self, fn: Callable[..., Any], value: Any, position: int, transform: str) -> None:
+    def __init__(self, fn: Callable[..., Any], value: Any, position: int, transform: str, trace: Trace) -> None:
         leaves, self.treedef = flatten(value)
         try:
-            self.nodes = [_graph.argument(leaf, transform) for leaf in leaves]
+            self.nodes = [_graph.argument(leaf, transform, trace) for leaf in leaves]
         except TypeError:
             # Only a refused leaf is worth naming: its path and fn's parameter name are
             # looked up here, so a successful call never pays for them.
             for path, leaf in flatten_with_paths(value)[0]:
-                _graph.argument(leaf, f"{transform}: {argument_name(fn, position, path)}")
+                _graph.argument(leaf, f"{transform}: {argument_name(fn, position, path)}", trace)
             raise
 
     def rebuild(self, leaves: Sequence[Any]) -> Any:
@@ -96,16 +97,37 @@ class Traced:
 
 
 def trace_arguments(
-    fn: Callable[..., Any], args: tuple[Any, ...], positions: tuple[int, ...], transform: str
+    fn: Callable[..., Any], args: tuple[Any, ...], positions: tuple[int, ...], transform: str, trace: Trace
 ) -> tuple[list[Any], list[Traced]]:
-    """``args`` with the leaves at ``positions`` replaced by fresh argument nodes."""
+    """``args`` with the leaves at ``positions`` replaced by fresh argument nodes of the
+    call ``trace``, and one ``Traced`` per entry of ``positions``: a position named twice
+    (``argnums=(0, 0)``) is traced once and gets the same gradient in both places."""
     call_args = list(args)
-    traced = []
+    by_position: dict[int, Traced] = {}
     for n in positions:
-        t = Traced(fn, args[n], n, transform)
-        call_args[n] = t.rebuild(t.nodes)
-        traced.append(t)
-    return call_args, traced
+        if n not in by_position:
+            t = by_position[n] = Traced(fn, args[n], n, transform, trace)
+            call_args[n] = t.rebuild(t.nodes)
+    return call_args, [by_position[n] for n in positions]
+
+
+def finish(trace: Trace, traced: Sequence[Traced], escapes: bool) -> None:
+    """End the call ``trace``: it no longer counts as running, and when its graph
+    outlives it (``escapes``) its argument nodes stop borrowing the caller's arrays."""
+    trace.live = False
+    if escapes:
+        _graph.seal([node for t in traced for node in t.nodes])
+
+
+def check_positional(args: tuple[Any, ...], kwargs: Mapping[str, Any], transform: str) -> None:
+    """Refuse a call with only keyword arguments: it would differentiate nothing."""
+    if not args and kwargs:
+        names = ", ".join(sorted(kwargs))
+        raise TypeError(
+            f"{transform}: differentiates positional arguments, and keyword arguments ({names}) are passed "
+            f"through undifferentiated; pass the value positionally, e.g. {transform}(fn)(x) instead of "
+            f"{transform}(fn)(x=x)"
+        )
 
 
 def split_output(result: Any, has_aux: bool, transform: str) -> tuple[Any, Any]:
@@ -123,9 +145,11 @@ def check_output(out: Any, transform: str) -> Union[Tensor, Array]:
     """The function's output as a node or a constant array, or a TypeError."""
     if isinstance(out, Tensor):
         return out
-    if isinstance(out, (np.ndarray, np.generic, float, int)) and not isinstance(out, bool):
+    if isinstance(out, (np.ndarray, np.generic, float, int)):
+        # A comparison or a boolean array is piecewise constant: a zero gradient, as in
+        # autograd, rather than an error.
         array = np.asarray(out)
-        if array.dtype.kind in "fiu":
+        if array.dtype.kind in "fiub":
             return array.astype(np.result_type(array, np.float64) if array.dtype.kind != "f" else array.dtype)
     raise TypeError(
         f"{transform}: fn must return a Tensor or a real array, got {type(out).__name__}"
@@ -177,12 +201,16 @@ def to_output(value: Value, nested: bool, handed: Optional[set[int]] = None) -> 
     return array if array.flags.writeable and array.flags.owndata else np.array(array)
 
 
-def read_only(value: Any, dtype: np.dtype[Any]) -> Any:
-    """A caller's seed (cotangent, tangent) as a read-only view, so that what the
-    transform returns is never the caller's own array."""
+def read_only(value: Any, dtype: np.dtype[Any], name: str) -> Any:
+    """A caller's seed (cotangent, tangent) as a read-only array of ``dtype``, refused
+    as ``Tensor()`` refuses data when it is not real numbers (naming ``name``).
+
+    A view, so that what the transform returns is never the caller's own array; it is
+    read only during the call (a recorded rule snapshots the constants it keeps)."""
     if isinstance(value, Tensor):
         return value
-    array = np.asarray(value, dtype=dtype).view()
+    array = as_numeric(value, name)
+    array = array.astype(dtype) if array.dtype != dtype else array.view()
     array.flags.writeable = False
     return array
 
@@ -205,22 +233,29 @@ def value_and_grad_call(
 ) -> tuple[Any, Any, Any]:
     """``(value, gradients, aux)`` of ``fn(*args, **kwargs)``, gradients laid out as
     ``argnums`` asks. Keyword arguments are passed through and never differentiated."""
+    kwargs = kwargs or {}
+    check_positional(args, kwargs, transform)
     positions = resolve_argnums(argnums, len(args), transform)
-    call_args, traced = trace_arguments(fn, args, positions, transform)
-    out, aux = split_output(fn(*call_args, **(kwargs or {})), has_aux, transform)
-    out = check_output(out, transform)
-    nodes = [node for t in traced for node in t.nodes]
-    cotangents: dict[Tensor, Value] = {}
+    trace = Trace()
     nested = False
-    if isinstance(out, Tensor):
-        order = _graph.walk(out, frozenset(nodes))
-        nested = _graph.is_nested(order, nodes)
-        seed = np.ones(out.shape, dtype=out.dtype)
-        if not nested:
-            # Hold no node, only the value: the sweep then frees each forward value as
-            # soon as it has been used, as hand-written NumPy frees its activations.
-            out = out.data
-        cotangents = _graph.pullback(order, order[-1], seed, nodes, nested, consume=not nested)
+    traced: list[Traced] = []
+    try:
+        call_args, traced = trace_arguments(fn, args, positions, transform, trace)
+        out, aux = split_output(fn(*call_args, **kwargs), has_aux, transform)
+        out = check_output(out, transform)
+        nodes = [node for t in traced for node in t.nodes]
+        cotangents: dict[Tensor, Value] = {}
+        if isinstance(out, Tensor):
+            order = _graph.walk(out, frozenset(nodes))
+            nested = _graph.is_nested(order, nodes)
+            seed = np.ones(out.shape, dtype=out.dtype)
+            if not nested:
+                # Hold no node, only the value: the sweep then frees each forward value as
+                # soon as it has been used, as hand-written NumPy frees its activations.
+                out = out.data
+            cotangents = _graph.pullback(order, order[-1], seed, nodes, nested, consume=not nested)
+    finally:
+        finish(trace, traced, nested)
     handed: set[int] = set()
     grads = [t.zeros_or(cotangents, nested, handed) for t in traced]
     value = to_output(out, nested, handed)
@@ -409,12 +444,17 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
     >>> pullback(np.array([1.0, 10.0]))
     (array([ 2., 60.]),)
     """
-    call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "vjp")
-    outputs, out_def = check_outputs(fn(*call_args), "vjp")
-    nodes = [node for t in traced for node in t.nodes]
-    stop = frozenset(nodes)
-    orders = [_graph.walk(out, stop) if isinstance(out, Tensor) else [] for out in outputs]
-    nested = _graph.is_nested([node for order in orders for node in order], nodes)
+    trace = Trace()
+    traced: list[Traced] = []
+    try:
+        call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "vjp", trace)
+        outputs, out_def = check_outputs(fn(*call_args), "vjp")
+        nodes = [node for t in traced for node in t.nodes]
+        stop = frozenset(nodes)
+        orders = [_graph.walk(out, stop) if isinstance(out, Tensor) else [] for out in outputs]
+        nested = _graph.is_nested([node for order in orders for node in order], nodes)
+    finally:
+        finish(trace, traced, True)  # the pullback reads the primals after vjp returns
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
         # One reverse sweep per output leaf (a Tensor output is one leaf), summed.
@@ -425,7 +465,7 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
         leads = set()
         record = nested
         for (path, leaf), out, order in zip(pairs, outputs, orders):
-            seed = read_only(leaf, out.dtype)
+            seed = read_only(leaf, out.dtype, f"vjp: cotangent{path}")
             if seed.ndim < out.ndim or seed.shape[seed.ndim - out.ndim :] != out.shape:
                 raise ValueError(f"vjp: cotangent{path} has shape {seed.shape} but the output{path} has shape {out.shape}")
             leads.add(seed.shape[: seed.ndim - out.ndim])
@@ -453,7 +493,7 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
         if tangent_def != t.treedef:
             raise ValueError(f"{transform}: tangent {position} has structure {tangent_def}, its primal has {t.treedef}")
         for node, (path, leaf) in zip(t.nodes, pairs):
-            value = read_only(leaf, node.dtype)
+            value = read_only(leaf, node.dtype, f"{transform}: tangent {position}{path}")
             if value.shape != node.shape:
                 raise ValueError(
                     f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"
@@ -507,10 +547,16 @@ def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, .
         raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "jvp")
-    seeds = seed_tangents(traced, tangents, "jvp")
-    outputs, treedef = check_outputs(fn(*call_args), "jvp")
-    tangents_out, nested = push(outputs, seeds, ())
+    trace = Trace()
+    traced: list[Traced] = []
+    nested = False
+    try:
+        call_args, traced = trace_arguments(fn, primals, tuple(range(len(primals))), "jvp", trace)
+        seeds = seed_tangents(traced, tangents, "jvp")
+        outputs, treedef = check_outputs(fn(*call_args), "jvp")
+        tangents_out, nested = push(outputs, seeds, ())
+    finally:
+        finish(trace, traced, nested)
     handed: set[int] = set()
     out = unflatten(treedef, [to_output(o, nested, handed) for o in outputs])
     return out, unflatten(treedef, [to_output(t, nested, handed) for t in tangents_out])

@@ -24,5 +24,8 @@ ArrayLike = Union[
     Sequence[Sequence[Sequence[Sequence[_Scalar]]]],
 ]
 
+#: Integer answers about data (argmax, argsort): plain arrays.
+IntArray = npt.NDArray[np.intp]
+
 #: What comparisons of Tensors return: they are not differentiable.
 BoolArray = npt.NDArray[np.bool_]

@@ -11,7 +11,7 @@ import numpy as np
 import funcgrad
 from funcgrad import _core_ops as ops
 from funcgrad import _graph
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, Trace, Value, apply
 
 
 def _recording_primitive(seen: list[Any]) -> Primitive:
@@ -86,7 +86,7 @@ def test_consuming_pullback_frees_each_node_once_passed() -> None:
         return c
 
     probe_p = Primitive("probe", lambda x: x + 0.0, vjp=rule, jvp=rule)
-    x = _graph.argument(np.ones(2), "x")
+    x = _graph.argument(np.ones(2), "x", Trace())
     y = x
     for _ in range(4):
         y = apply(probe_p, y)
@@ -102,7 +102,7 @@ def test_consuming_pullback_frees_each_node_once_passed() -> None:
 
 
 def test_pullback_leaves_order_alone_by_default() -> None:
-    x = _graph.argument(np.ones(2), "x")
+    x = _graph.argument(np.ones(2), "x", Trace())
     y = (x * 2.0).sum()
     order = _graph.walk(y, frozenset([x]))
     before = list(order)

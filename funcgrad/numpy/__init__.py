@@ -12,6 +12,8 @@ array([0.])
 """
 
 from funcgrad.numpy._arith import add as add
+from funcgrad.numpy._array import array as array
+from funcgrad.numpy._array import asarray as asarray
 from funcgrad.numpy._arith import divide as divide
 from funcgrad.numpy._arith import multiply as multiply
 from funcgrad.numpy._arith import negative as negative
@@ -61,6 +63,8 @@ __all__ = [
     "abs",
     "add",
     "arctan",
+    "array",
+    "asarray",
     "broadcast_to",
     "clip",
     "concatenate",

@@ -11,13 +11,13 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._util import lead, shape
+from funcgrad.numpy._util import as_tensor, lead, shape
 
 Shape = Union[int, Sequence[int]]
 
 
 def _tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return as_tensor(x, "operand")
 
 
 def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:

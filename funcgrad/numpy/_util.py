@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Tensor, Value
+from funcgrad._dtypes import to_array
+from funcgrad._tensor import Tensor, Value, make_node
 
 
 def data(x: Any) -> Any:
@@ -16,9 +17,29 @@ def data(x: Any) -> Any:
     return x.data if type(x) is Tensor else x
 
 
+def as_tensor(x: Any, name: str) -> Tensor:
+    """``x`` as a Tensor: itself, a list or tuple holding Tensors stacked (differentiable
+    through every entry), or a constant leaf (a snapshot of an array)."""
+    if type(x) is list or type(x) is tuple:
+        x = ops.pack(x, name)
+    if type(x) is Tensor:
+        return x
+    return make_node(to_array(x, name, copy=False))
+
+
 def shape(x: Any) -> tuple[int, ...]:
-    """The shape of a Tensor, array, list or scalar, without copying a Tensor's data."""
-    return x.shape if isinstance(x, Tensor) else np.shape(x)
+    """The shape of a Tensor, array, list or scalar, without copying a Tensor's data.
+
+    A list or tuple is measured the way NumPy would read it, level by level, without
+    converting its entries (a Tensor among them stays a Tensor for ``apply`` to stack).
+    """
+    outer: tuple[int, ...] = ()
+    while type(x) is list or type(x) is tuple:
+        outer += (len(x),)
+        if not x:
+            return outer
+        x = x[0]
+    return outer + (x.shape if isinstance(x, Tensor) else np.shape(x))
 
 
 def lead(c: Value, ndim: int) -> int:

@@ -1,0 +1,43 @@
+"""``array`` and ``asarray``: a (nested) sequence of Tensors, arrays and numbers as one
+differentiable Tensor, the way NumPy builds one array from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from funcgrad._tensor import Tensor
+from funcgrad.numpy._util import as_tensor
+
+
+def array(object: Any, dtype: Any = None) -> Tensor:
+    """``object`` as one Tensor: a list or tuple holding Tensors is stacked (as NumPy
+    stacks the entries of a nested list), so every entry keeps its derivative. d/d(entry)
+    is the identity on that entry's slot (JVP: rule).
+
+    A Tensor is returned as it is; arrays and numbers become a constant Tensor (integer
+    and bool data as float64, as ``Tensor()`` does). ``dtype`` may be a float dtype.
+
+    >>> import numpy as np
+    >>> from funcgrad import grad
+    >>> grad(lambda a: array([a[0] * a[1], a[1]]).sum(), argnums=0)(np.array([2.0, 3.0]))
+    array([3., 3.])
+    """
+    result = as_tensor(object, "array: object")
+    if dtype is None or np.dtype(dtype) == result.dtype:
+        return result
+    return result.astype(dtype)
+
+
+def asarray(a: Any, dtype: Any = None) -> Tensor:
+    """The same as :func:`array`: a Tensor is immutable, so NumPy's copy-or-not
+    distinction does not arise. d/d(entry) is the identity on its slot (JVP: rule).
+
+    >>> asarray([1.0, Tensor(2.0)])
+    Tensor([1., 2.], op=stack_rows)
+    """
+    return array(a, dtype)
+
+
+
