@@ -465,7 +465,9 @@ def getitem_tensor(x: Tensor, index: Any) -> Tensor:
 
 # --- sequences of Tensors: NumPy reads a nested list as one array, and so does funcgrad --
 def _stack_rows_impl(*rows: Any) -> Any:
-    return np.stack(rows)
+    # result_type treats Python numbers as weak, as NumPy's arithmetic does: [t32, 1.0]
+    # stays float32 (np.stack alone would make them float64 arrays first).
+    return np.stack(rows, dtype=np.result_type(*rows))
 
 
 def _stack_rows_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
