@@ -16,7 +16,7 @@ from typing import Any, Callable, Generic, Optional, ParamSpec, TypeVar
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._dtypes import snapshot, to_array
+from funcgrad._dtypes import as_numeric, snapshot, to_array
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, bind, data_of, make_node
 from funcgrad._tree import TreeDef, flatten, map as tree_map
 
@@ -128,7 +128,8 @@ class custom_vjp(Generic[P, R]):
                         f"its argument has {child}"
                     )
                 value = leaves[i - start]
-                value = value if isinstance(value, Tensor) else np.asarray(value, dtype=g.dtype)
+                if not isinstance(value, Tensor):  # refused as Tensor() refuses data: no silent cast
+                    value = as_numeric(value, f"{self._primitive_name()}: bwd's cotangent {position}").astype(g.dtype)
                 if np.shape(data_of(value)) != x_shape:
                     value = ops.broadcast_to(value, x_shape)
                 return value if keep_tensors or not isinstance(value, Tensor) else value.data
