@@ -123,6 +123,8 @@ def test_average_is_differentiable_in_values_and_weights() -> None:
     np.testing.assert_allclose(gw, (a - 1.5) / 4.0)
     avg, total = fnp.average(np.ones((2, 3)), axis=1, weights=np.array([1.0, 2.0, 3.0]), returned=True)
     np.testing.assert_array_equal(total.data, [6.0, 6.0])
+    with pytest.raises(ZeroDivisionError, match="weights sum to zero"):
+        fnp.average(a, weights=np.array([1.0, -1.0]))
 
 
 def test_log10_and_log2_match_numpy_to_the_last_bit() -> None:

@@ -32,7 +32,7 @@ def _face(name: str, impl: Callable[..., Any], rule: Any, derivative: str, shows
     return op
 
 
-real = _face("real", np.real, _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=real)")
+real = _face("real", lambda x: np.array(np.real(x)), _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=real)")
 imag = _face("imag", lambda x: np.zeros_like(x), _zero_rule, "0: real input has no imaginary part", "Tensor([0., 0.], op=imag)")
 conj = _face("conj", np.conj, _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=conj)")
 conjugate = _face("conjugate", np.conjugate, _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=conjugate)")

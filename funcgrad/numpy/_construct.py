@@ -103,7 +103,7 @@ def ones_like(a: TensorLike, dtype: Any = None, order: Any = "K", subok: bool = 
 
 def full(shape: Any, fill_value: TensorLike, dtype: Any = None, order: Any = "C") -> Any:
     """``fill_value`` everywhere: a Tensor when it is one (d/dfill = 1 per entry, summed:
-    a broadcast, JVP: rule), else a plain array.
+    a broadcast, JVP: rule, in the fill value's dtype), else a plain array of ``dtype``.
 
     >>> full(2, Tensor(3.0))
     Tensor([3., 3.], op=broadcast_to)

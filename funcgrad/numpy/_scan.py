@@ -19,7 +19,7 @@ from funcgrad.numpy._util import data, lead, shape
 amax, amin = max, min
 
 
-def ptp(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
+def ptp(a: TensorLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Peak to peak, ``max - min`` over ``axis``: ties split as in max and min (composite; JVP: their rules).
 
     d/da = the max's weights minus the min's.
@@ -27,7 +27,15 @@ def ptp(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     >>> ptp(Tensor([1.0, 4.0, 2.0]))
     Tensor(3., op=subtract)
     """
+    _no_out(out, "ptp")
     return max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims)
+
+
+def _no_out(out: Any, op: str, dtype: Any = None) -> None:
+    if out is not None:
+        raise TypeError(f"{op}: out= is not supported; Tensors are immutable, use the result")
+    if dtype is not None:
+        raise TypeError(f"{op}: dtype= is not supported; the result keeps a's float dtype")
 
 
 def average(a: TensorLike, axis: Axis = None, weights: Optional[TensorLike] = None, returned: bool = False, *, keepdims: bool = False) -> Any:
@@ -53,27 +61,31 @@ def average(a: TensorLike, axis: Axis = None, weights: Optional[TensorLike] = No
             weights = reshape(weights, tuple(n if k == axes[0] else 1 for k, n in enumerate(a_shape)))
         w = broadcast_to(weights, a_shape)
         scale = sum(w, axes, keepdims=keepdims)
+        if np.any(np.equal(data(scale), 0)):
+            raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
         avg = sum(a * w, axes, keepdims=keepdims) / scale
     if returned:
         return avg, broadcast_to(scale, avg.shape)
     return avg
 
 
-def nansum(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
+def nansum(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` with NaNs counted as 0. d/da = 1, and 0 at a NaN (composite; JVP: rules).
 
     >>> nansum(Tensor([1.0, np.nan, 2.0]))
     Tensor(3., op=sum)
     """
+    _no_out(out, "nansum", dtype)
     return sum(where(np.isnan(data(a)), 0.0, a), axis, keepdims=keepdims)
 
 
-def nanmean(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
+def nanmean(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Mean of the entries that are not NaN. d/da = 1/count, and 0 at a NaN (composite; JVP: rules).
 
     >>> nanmean(Tensor([1.0, np.nan, 2.0]))
     Tensor(1.5, op=divide)
     """
+    _no_out(out, "nanmean", dtype)
     kept = ~np.isnan(data(a))
     count = np.sum(kept, axis=_axes(a, axis, "nanmean"), keepdims=keepdims).astype(data(_tensor(a)).dtype)
     result: Tensor = nansum(a, axis, keepdims=keepdims) / count
