@@ -136,6 +136,8 @@ def cumprod(a: TensorLike, axis: Optional[int] = None) -> Tensor:
     if axis is None:
         return apply(cumprod_p, reshape(t, (-1,)))
     (k,) = _axes(t, axis, "cumprod")
+    if k == t.ndim - 1:
+        return apply(cumprod_p, t)
     perm = tuple(j for j in range(t.ndim) if j != k) + (k,)
     return transpose(apply(cumprod_p, transpose(t, perm)), tuple(np.argsort(perm)))
 
