@@ -28,6 +28,7 @@ def _with_zeros(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 CONDITION = np.array([True, False, True])
 POSITIVE = dict(domain=(0.3, 3.0))
 AWAY_FROM_0 = dict(domain=(0.3, 2.0), signed=True)
+COORDS = np.array([0.0, 0.5, 1.5, 1.7, 3.0])  # non-uniform coordinates for gradient
 CUMULATIVE = ({"axis": None}, {"axis": 0}, {"axis": -1})
 
 ROWS = (
@@ -87,6 +88,8 @@ ROWS = (
     Row("diff", fnp.diff, np.diff, (((2, 4),),), kwargs=({"prepend": np.ones((2, 1)), "append": np.zeros((2, 2))},)),
     Row("gradient", fnp.gradient, np.gradient, (((5,),),), kwargs=({}, {"edge_order": 2}, {"axis": 0})),
     Row("gradient", lambda f, **k: fnp.gradient(f, 0.5, **k), lambda f, **k: np.gradient(f, 0.5, **k), (((3, 4),),), kwargs=({"axis": 0}, {"axis": -1, "edge_order": 2})),
+    Row("gradient", lambda f, **k: fnp.gradient(f, COORDS, **k), lambda f, **k: np.gradient(f, COORDS, **k), (((5,),),), kwargs=({}, {"edge_order": 2})),
+    Row("gradient", lambda f, **k: fnp.gradient(f, 2.0, COORDS[:4], **k)[1], lambda f, **k: np.gradient(f, 2.0, COORDS[:4], **k)[1], (((3, 4),),), kwargs=({}, {"edge_order": 2})),
     # --- constructors that are differentiable when given Tensors
     Row("linspace", lambda a, b, **k: fnp.linspace(_t(a), b, **k), np.linspace, (((), ()), ((3,), (3,)), ((2,), ())), kwargs=({"num": 5}, {"num": 4, "endpoint": False}, {"num": 3, "axis": -1})),
     Row("logspace", lambda a, b, **k: fnp.logspace(a, _t(b), **k), np.logspace, (((), ()), ((2,), ())), domain=(-1.0, 1.0), kwargs=({"num": 4}, {"num": 3, "base": 2.0})),

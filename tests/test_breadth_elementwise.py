@@ -141,10 +141,11 @@ def test_logaddexp_is_finite_for_large_inputs() -> None:
 
 def test_gradient_is_numpys_stencil_and_its_jacobian_is_linear() -> None:
     f = np.array([1.0, 2.0, 4.0, 7.0, 11.0])
-    for kwargs in ({}, {"edge_order": 2}):
-        np.testing.assert_allclose(fnp.gradient(f, 0.5, **kwargs).data, np.gradient(f, 0.5, **kwargs))
-        stencil = np.stack([np.gradient(e, 0.5, **kwargs) for e in np.eye(5)], axis=1)
-        np.testing.assert_allclose(jacobian(lambda x: fnp.gradient(x, 0.5, **kwargs))(f), stencil)
+    for spacing in (0.5, np.array([0.0, 0.5, 1.5, 1.7, 3.0]), np.arange(5.0) * 0.25):
+        for kwargs in ({}, {"edge_order": 2}):
+            np.testing.assert_allclose(fnp.gradient(f, spacing, **kwargs).data, np.gradient(f, spacing, **kwargs), rtol=1e-14)
+            stencil = np.stack([np.gradient(e, spacing, **kwargs) for e in np.eye(5)], axis=1)
+            np.testing.assert_allclose(jacobian(lambda x: fnp.gradient(x, spacing, **kwargs))(f), stencil, rtol=1e-14)
     parts = fnp.gradient(np.arange(12.0).reshape(3, 4) ** 2)
     assert isinstance(parts, tuple) and len(parts) == 2
 

@@ -175,12 +175,34 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
     return t
 
 
-def gradient(f: TensorLike, *varargs: float, axis: Axis = None, edge_order: int = 1) -> Any:
-    """NumPy's ``gradient``: second-order central differences inside, one-sided
-    differences of order ``edge_order`` (1 or 2) at the ends; uniform spacings
-    ``varargs`` (none: 1, one scalar: all axes, else one per axis). One Tensor for one
-    axis, else a tuple, as NumPy. Linear in ``f``, so d/df is the transposed stencil
-    (composite; JVP: rules).
+def _spacings(varargs: tuple[Any, ...], t: Tensor, axes: tuple[int, ...]) -> list[Any]:
+    """NumPy's reading of ``varargs``: a scalar step per axis, or the differences of a 1-D
+    coordinate array (reduced to a scalar when they are all equal, as NumPy does)."""
+    if not varargs:
+        return [1.0] * len(axes)
+    if len(varargs) == 1 and np.ndim(data(varargs[0])) == 0:
+        return [float(data(varargs[0]))] * len(axes)
+    if len(varargs) != len(axes):
+        raise TypeError(f"gradient: {len(varargs)} spacings for {len(axes)} axes")
+    steps: list[Any] = []
+    for k, h in zip(axes, varargs):
+        h = np.asarray(data(h), dtype=np.float64)
+        if h.ndim == 0:
+            steps.append(float(h))
+        elif h.ndim != 1 or len(h) != t.shape[k]:
+            raise ValueError(f"gradient: coordinates for axis {k} must be 1-D of length {t.shape[k]}, got shape {h.shape}")
+        else:
+            d = np.diff(h)
+            steps.append(float(d[0]) if np.all(d == d[0]) else d)
+    return steps
+
+
+def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 1) -> Any:
+    """NumPy's ``gradient``, by NumPy's formulas: second-order central differences inside,
+    one-sided differences of order ``edge_order`` (1 or 2) at the ends. ``varargs`` as
+    NumPy's: none (step 1), one scalar for all axes, or one scalar or 1-D coordinate
+    array per axis (constants, not differentiated). One Tensor for one axis, else a
+    tuple. Linear in ``f``: d/df is the transposed stencil (composite; JVP: rules).
 
     >>> gradient(Tensor([1.0, 4.0, 9.0, 16.0]))
     Tensor([3., 4., 6., 7.], op=concatenate)
@@ -189,25 +211,37 @@ def gradient(f: TensorLike, *varargs: float, axis: Axis = None, edge_order: int 
     axes = _axes(t, axis, "gradient")
     if edge_order not in (1, 2):
         raise ValueError(f"gradient: edge_order must be 1 or 2, got {edge_order}")
-    if any(np.ndim(h) != 0 for h in varargs):
-        raise NotImplementedError("gradient: coordinate arrays are not supported; pass uniform spacings (scalars)")
-    spacing = [1.0] * len(axes) if not varargs else [float(varargs[0])] * len(axes) if len(varargs) == 1 else [float(h) for h in varargs]
-    if len(spacing) != len(axes):
-        raise TypeError(f"gradient: {len(varargs)} spacings for {len(axes)} axes")
     results = []
-    for k, h in zip(axes, spacing):
+    for k, h in zip(axes, _spacings(varargs, t, axes)):
         if t.shape[k] < edge_order + 1:
             raise ValueError(f"gradient: axis {k} of size {t.shape[k]} needs at least {edge_order + 1} entries")
+
         def at(s: slice, k: int = k) -> Tensor:
             return _along(t, k, s)
 
-        inner = (at(slice(2, None)) - at(slice(None, -2))) * (0.5 / h)
-        if edge_order == 1:
-            first = (at(slice(1, 2)) - at(slice(0, 1))) * (1.0 / h)
-            last = (at(slice(-1, None)) - at(slice(-2, -1))) * (1.0 / h)
+        def const(v: Any, k: int = k) -> Any:  # a coefficient, in f's dtype, along axis k
+            v = np.asarray(v, dtype=t.dtype)
+            return v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim))) if v.ndim else v
+
+        if np.ndim(h) == 0:
+            inner = (at(slice(2, None)) - at(slice(None, -2))) / (2.0 * h)
         else:
-            first = (at(slice(0, 1)) * -3.0 + at(slice(1, 2)) * 4.0 - at(slice(2, 3))) * (0.5 / h)
-            last = (at(slice(-1, None)) * 3.0 - at(slice(-2, -1)) * 4.0 + at(slice(-3, -2))) * (0.5 / h)
+            d1, d2 = h[:-1], h[1:]
+            inner = at(slice(None, -2)) * const(-d2 / (d1 * (d1 + d2))) + at(slice(1, -1)) * const((d2 - d1) / (d1 * d2)) + at(slice(2, None)) * const(d1 / (d2 * (d1 + d2)))
+        h0, hn = (h, h) if np.ndim(h) == 0 else (h[0], h[-1])
+        if edge_order == 1:
+            first = (at(slice(1, 2)) - at(slice(0, 1))) / float(h0)
+            last = (at(slice(-1, None)) - at(slice(-2, -1))) / float(hn)
+        else:
+            if np.ndim(h) == 0:
+                a, b, c, la, lb, lc = -1.5 / h, 2.0 / h, -0.5 / h, 0.5 / h, -2.0 / h, 1.5 / h
+            else:
+                d1, d2 = h[0], h[1]
+                a, b, c = -(2.0 * d1 + d2) / (d1 * (d1 + d2)), (d1 + d2) / (d1 * d2), -d1 / (d2 * (d1 + d2))
+                d1, d2 = h[-2], h[-1]
+                la, lb, lc = d2 / (d1 * (d1 + d2)), -(d2 + d1) / (d1 * d2), (2.0 * d2 + d1) / (d2 * (d1 + d2))
+            first = at(slice(0, 1)) * float(a) + at(slice(1, 2)) * float(b) + at(slice(2, 3)) * float(c)
+            last = at(slice(-3, -2)) * float(la) + at(slice(-2, -1)) * float(lb) + at(slice(-1, None)) * float(lc)
         results.append(concatenate([first, inner, last], axis=k))
     return results[0] if len(results) == 1 else tuple(results)
 
