@@ -72,6 +72,18 @@ def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
 power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule, elementwise=True)
 
 
+def _mod_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # x mod y = x - y * floor(x / y); the floor is piecewise constant, so it is data (a
+    # node would only add zeros). At a jump (x / y an integer) the same formula holds.
+    if i == 0:
+        return c
+    slope: np.ndarray[Any, Any] = -np.floor_divide(_data(xs[0]), _data(xs[1]))
+    return c * slope
+
+
+mod_p = Primitive("mod", np.mod, vjp=_mod_rule, jvp=_mod_rule, elementwise=True)
+
+
 def _exp_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     return c * out  # reuses the forward value instead of recomputing exp
 

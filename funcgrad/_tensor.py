@@ -372,6 +372,12 @@ class Tensor:
     def __rtruediv__(self, other: TensorLike) -> Tensor:
         return _binary(_ops.divide_p, other, self)
 
+    def __mod__(self, other: TensorLike) -> Tensor:
+        return _binary(_ops.mod_p, self, other)
+
+    def __rmod__(self, other: TensorLike) -> Tensor:
+        return _binary(_ops.mod_p, other, self)
+
     def __pow__(self, other: TensorLike) -> Tensor:
         return apply(_ops.power_p, self, other)
 

@@ -68,7 +68,9 @@ def test_the_table_is_derived_from_the_exported_names() -> None:
     for name in fnp.__all__:
         theirs = getattr(np, name, None)
         if callable(theirs) and not isinstance(theirs, type):
-            assert HANDLED[theirs] is getattr(fnp, name), name
+            # NumPy's aliases (conj and conjugate are one ufunc) map to one of their twins.
+            twins = {getattr(fnp, n) for n in fnp.__all__ if getattr(np, n, None) is theirs}
+            assert HANDLED[theirs] in twins, name
     for name in fnp.linalg.__all__:
         assert HANDLED[getattr(np.linalg, name)] is getattr(fnp.linalg, name), name
 

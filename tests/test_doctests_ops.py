@@ -27,7 +27,7 @@ FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 
 
 def _public_ops() -> list[tuple[str, Any]]:
-    ops = [(name, getattr(fnp, name)) for name in fnp.__all__]
+    ops = [(name, getattr(fnp, name)) for name in fnp.__all__ if callable(getattr(fnp, name))]  # not pi, newaxis
     ops += [(f"linalg.{name}", getattr(fnp.linalg, name)) for name in fnp.linalg.__all__]
     ops += [(f"nn.{name}", getattr(nn, name)) for name in nn.__all__]
     return ops

@@ -57,42 +57,232 @@ from funcgrad.numpy._shape import squeeze as squeeze
 from funcgrad.numpy._shape import stack as stack
 from funcgrad.numpy._shape import take as take
 from funcgrad.numpy._shape import transpose as transpose
+from funcgrad.numpy._transcendental import absolute as absolute
+from funcgrad.numpy._transcendental import arccos as arccos
+from funcgrad.numpy._transcendental import arccosh as arccosh
+from funcgrad.numpy._transcendental import arcsin as arcsin
+from funcgrad.numpy._transcendental import arcsinh as arcsinh
+from funcgrad.numpy._transcendental import arctanh as arctanh
+from funcgrad.numpy._transcendental import cbrt as cbrt
+from funcgrad.numpy._transcendental import cosh as cosh
+from funcgrad.numpy._transcendental import deg2rad as deg2rad
+from funcgrad.numpy._transcendental import degrees as degrees
+from funcgrad.numpy._transcendental import exp2 as exp2
+from funcgrad.numpy._transcendental import fabs as fabs
+from funcgrad.numpy._transcendental import log10 as log10
+from funcgrad.numpy._transcendental import log2 as log2
+from funcgrad.numpy._transcendental import rad2deg as rad2deg
+from funcgrad.numpy._transcendental import radians as radians
+from funcgrad.numpy._transcendental import sinc as sinc
+from funcgrad.numpy._transcendental import sinh as sinh
+from funcgrad.numpy._binary_ops import arctan2 as arctan2
+from funcgrad.numpy._binary_ops import floor_divide as floor_divide
+from funcgrad.numpy._binary_ops import fmax as fmax
+from funcgrad.numpy._binary_ops import fmin as fmin
+from funcgrad.numpy._binary_ops import hypot as hypot
+from funcgrad.numpy._binary_ops import logaddexp as logaddexp
+from funcgrad.numpy._binary_ops import logaddexp2 as logaddexp2
+from funcgrad.numpy._binary_ops import mod as mod
+from funcgrad.numpy._binary_ops import nan_to_num as nan_to_num
+from funcgrad.numpy._binary_ops import remainder as remainder
+from funcgrad.numpy._binary_ops import true_divide as true_divide
+from funcgrad.numpy._rounding import around as around
+from funcgrad.numpy._rounding import ceil as ceil
+from funcgrad.numpy._rounding import fix as fix
+from funcgrad.numpy._rounding import floor as floor
+from funcgrad.numpy._rounding import rint as rint
+from funcgrad.numpy._rounding import round as round
+from funcgrad.numpy._rounding import trunc as trunc
+from funcgrad.numpy._scan import amax as amax
+from funcgrad.numpy._scan import amin as amin
+from funcgrad.numpy._scan import average as average
+from funcgrad.numpy._scan import cumprod as cumprod
+from funcgrad.numpy._scan import diff as diff
+from funcgrad.numpy._scan import gradient as gradient
+from funcgrad.numpy._scan import nanmean as nanmean
+from funcgrad.numpy._scan import nansum as nansum
+from funcgrad.numpy._scan import ptp as ptp
+from funcgrad.numpy._construct import arange as arange
+from funcgrad.numpy._construct import e as e
+from funcgrad.numpy._construct import empty as empty
+from funcgrad.numpy._construct import eye as eye
+from funcgrad.numpy._construct import full as full
+from funcgrad.numpy._construct import full_like as full_like
+from funcgrad.numpy._construct import identity as identity
+from funcgrad.numpy._construct import inf as inf
+from funcgrad.numpy._construct import linspace as linspace
+from funcgrad.numpy._construct import logspace as logspace
+from funcgrad.numpy._construct import nan as nan
+from funcgrad.numpy._construct import newaxis as newaxis
+from funcgrad.numpy._construct import ones as ones
+from funcgrad.numpy._construct import ones_like as ones_like
+from funcgrad.numpy._construct import pi as pi
+from funcgrad.numpy._construct import zeros as zeros
+from funcgrad.numpy._construct import zeros_like as zeros_like
+from funcgrad.numpy._complex import angle as angle
+from funcgrad.numpy._complex import conj as conj
+from funcgrad.numpy._complex import conjugate as conjugate
+from funcgrad.numpy._complex import imag as imag
+from funcgrad.numpy._complex import real as real
+from funcgrad.numpy._complex import real_if_close as real_if_close
+from funcgrad.numpy._logic import all as all
+from funcgrad.numpy._logic import allclose as allclose
+from funcgrad.numpy._logic import any as any
+from funcgrad.numpy._logic import argmax as argmax
+from funcgrad.numpy._logic import argmin as argmin
+from funcgrad.numpy._logic import argsort as argsort
+from funcgrad.numpy._logic import argwhere as argwhere
+from funcgrad.numpy._logic import array_equal as array_equal
+from funcgrad.numpy._logic import count_nonzero as count_nonzero
+from funcgrad.numpy._logic import equal as equal
+from funcgrad.numpy._logic import greater as greater
+from funcgrad.numpy._logic import greater_equal as greater_equal
+from funcgrad.numpy._logic import isclose as isclose
+from funcgrad.numpy._logic import isfinite as isfinite
+from funcgrad.numpy._logic import isinf as isinf
+from funcgrad.numpy._logic import isnan as isnan
+from funcgrad.numpy._logic import less as less
+from funcgrad.numpy._logic import less_equal as less_equal
+from funcgrad.numpy._logic import logical_and as logical_and
+from funcgrad.numpy._logic import logical_not as logical_not
+from funcgrad.numpy._logic import logical_or as logical_or
+from funcgrad.numpy._logic import logical_xor as logical_xor
+from funcgrad.numpy._logic import ndim as ndim
+from funcgrad.numpy._logic import nonzero as nonzero
+from funcgrad.numpy._logic import not_equal as not_equal
+from funcgrad.numpy._logic import result_type as result_type
+from funcgrad.numpy._logic import searchsorted as searchsorted
+from funcgrad.numpy._logic import shape as shape
+from funcgrad.numpy._logic import size as size
 from funcgrad.numpy import linalg as linalg
 
 __all__ = [
     "abs",
+    "absolute",
     "add",
+    "all",
+    "allclose",
+    "amax",
+    "amin",
+    "angle",
+    "any",
+    "arange",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
     "arctan",
+    "arctan2",
+    "arctanh",
+    "argmax",
+    "argmin",
+    "argsort",
+    "argwhere",
+    "around",
     "array",
+    "array_equal",
     "asarray",
+    "average",
     "broadcast_to",
+    "cbrt",
+    "ceil",
     "clip",
     "concatenate",
+    "conj",
+    "conjugate",
     "cos",
+    "cosh",
+    "count_nonzero",
+    "cumprod",
     "cumsum",
+    "deg2rad",
+    "degrees",
+    "diff",
     "divide",
     "dot",
+    "e",
     "einsum",
+    "empty",
+    "equal",
     "exp",
+    "exp2",
     "expand_dims",
     "expm1",
+    "eye",
+    "fabs",
+    "fix",
+    "floor",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "full",
+    "full_like",
+    "gradient",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "identity",
+    "imag",
+    "inf",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "less",
+    "less_equal",
+    "linspace",
     "log",
+    "log10",
     "log1p",
+    "log2",
+    "logaddexp",
+    "logaddexp2",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "logspace",
     "matmul",
     "max",
     "maximum",
     "mean",
     "min",
     "minimum",
+    "mod",
     "multiply",
+    "nan",
+    "nan_to_num",
+    "nanmean",
+    "nansum",
+    "ndim",
     "negative",
+    "newaxis",
+    "nonzero",
+    "not_equal",
+    "ones",
+    "ones_like",
     "outer",
+    "pi",
     "power",
     "prod",
+    "ptp",
+    "rad2deg",
+    "radians",
+    "real",
+    "real_if_close",
     "reciprocal",
+    "remainder",
     "reshape",
+    "result_type",
+    "rint",
+    "round",
+    "searchsorted",
+    "shape",
     "sign",
     "sin",
+    "sinc",
+    "sinh",
+    "size",
     "sqrt",
     "square",
     "squeeze",
@@ -104,6 +294,10 @@ __all__ = [
     "tan",
     "tanh",
     "transpose",
+    "true_divide",
+    "trunc",
     "var",
     "where",
+    "zeros",
+    "zeros_like",
 ]

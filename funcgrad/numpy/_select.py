@@ -7,7 +7,7 @@ and the JVP are the same expression and every record has a real JVP rule.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, overload
 
 import numpy as np
 
@@ -15,6 +15,8 @@ from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad._typing import Array
 from funcgrad.numpy._util import data
+
+IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
 
 def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
@@ -94,16 +96,28 @@ def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike]
     return apply(clip_p, a, low, high)
 
 
-def where(condition: Any, x: TensorLike, y: TensorLike, /) -> Tensor:
+@overload
+def where(condition: Any, x: None = None, y: None = None) -> tuple[IntArray, ...]: ...
+@overload
+def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor: ...
+def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike] = None) -> Any:
     """``x`` where ``condition`` holds, else ``y``, with broadcasting (JVP: rule).
 
     d/dx = 1 where the condition holds, else 0 (and the reverse for y); the condition
     is data and is never differentiated. Beware: an inf or NaN *derivative* in the
     branch not taken still reaches its inputs (0 * inf = NaN); docs/ops.md shows the
-    safe "double where" pattern.
+    safe "double where" pattern. ``x`` and ``y`` may be given by keyword. With the
+    condition alone it is ``nonzero(condition)``: a tuple of plain integer arrays.
 
     >>> where(np.array([True, False]), Tensor([1.0, 2.0]), 0.0)
     Tensor([1., 0.], op=where)
+    >>> where(np.array([0.0, 3.0, 4.0]))
+    (array([1, 2]),)
     """
+    if x is None and y is None:
+        indices: tuple[IntArray, ...] = np.nonzero(data(condition))
+        return indices
+    if x is None or y is None:
+        raise ValueError("where: either both or neither of x and y should be given")
     mask = np.asarray(data(condition)).astype(bool)
     return apply(ops.where_p, mask, x, y)

@@ -1,0 +1,168 @@
+"""Constructors and constants.
+
+A user porting autograd code writes ``z = np.zeros(3); z[0] = 1.0``: autograd's
+``zeros``, ``ones``, ``empty``, ``eye``, ``identity``, ``arange`` and ``*_like`` return
+plain, writable NumPy arrays (constants: nothing to differentiate), and so do these.
+Where a value can carry a derivative they give a Tensor: ``full``/``full_like`` with a
+Tensor ``fill_value``, ``linspace``/``logspace`` with a Tensor ``start`` or ``stop``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from funcgrad._tensor import Tensor, TensorLike
+from funcgrad._typing import Array
+from funcgrad.numpy._shape import broadcast_to, transpose
+from funcgrad.numpy._select import where
+from funcgrad.numpy._util import data
+from funcgrad.numpy._util import shape as shape_of
+
+pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
+
+
+def _plain(a: Any) -> Any:
+    return data(a) if isinstance(a, Tensor) else a
+
+
+def zeros(shape: Any, dtype: Any = float, order: Any = "C") -> Array:
+    """A plain array of zeros, as autograd's: a constant, no derivative (JVP: none).
+
+    >>> zeros(2)
+    array([0., 0.])
+    """
+    return np.zeros(shape, dtype=dtype, order=order)
+
+
+def ones(shape: Any, dtype: Any = None, order: Any = "C") -> Array:
+    """A plain array of ones, as autograd's: a constant, no derivative (JVP: none).
+
+    >>> ones(2)
+    array([1., 1.])
+    """
+    return np.ones(shape, dtype=dtype, order=order)
+
+
+def empty(shape: Any, dtype: Any = float, order: Any = "C") -> Array:
+    """A plain uninitialised array, as NumPy's: a constant, no derivative (JVP: none).
+
+    >>> empty((2, 0)).shape
+    (2, 0)
+    """
+    return np.empty(shape, dtype=dtype, order=order)
+
+
+def eye(N: int, M: Optional[int] = None, k: int = 0, dtype: Any = float, order: Any = "C") -> Array:
+    """A plain identity-like array: a constant, no derivative (JVP: none).
+
+    >>> eye(2, k=1)
+    array([[0., 1.],
+           [0., 0.]])
+    """
+    return np.eye(N, M, k, dtype=dtype, order=order)
+
+
+def identity(n: int, dtype: Any = None) -> Array:
+    """The plain n x n identity: a constant, no derivative (JVP: none).
+
+    >>> identity(2)
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    return np.identity(n, dtype=dtype)
+
+
+def arange(*args: Any, **kwargs: Any) -> Array:
+    """NumPy's ``arange([start,] stop[, step], dtype=None)``: a plain array, no derivative (JVP: none).
+
+    >>> arange(3)
+    array([0, 1, 2])
+    """
+    return np.arange(*(_plain(a) for a in args), **kwargs)
+
+
+def zeros_like(a: TensorLike, dtype: Any = None, order: Any = "K", subok: bool = True, shape: Any = None) -> Array:
+    """Plain zeros with ``a``'s shape and dtype: a constant, no derivative (JVP: none).
+
+    >>> zeros_like(Tensor([1.0, 2.0]))
+    array([0., 0.])
+    """
+    return np.zeros_like(_plain(a), dtype=dtype, order=order, shape=shape)
+
+
+def ones_like(a: TensorLike, dtype: Any = None, order: Any = "K", subok: bool = True, shape: Any = None) -> Array:
+    """Plain ones with ``a``'s shape and dtype: a constant, no derivative (JVP: none).
+
+    >>> ones_like(Tensor([1.0, 2.0]))
+    array([1., 1.])
+    """
+    return np.ones_like(_plain(a), dtype=dtype, order=order, shape=shape)
+
+
+def full(shape: Any, fill_value: TensorLike, dtype: Any = None, order: Any = "C") -> Any:
+    """``fill_value`` everywhere: a Tensor when it is one (d/dfill = 1 per entry, summed:
+    a broadcast, JVP: rule, in the fill value's dtype), else a plain array of ``dtype``.
+
+    >>> full(2, Tensor(3.0))
+    Tensor([3., 3.], op=broadcast_to)
+    """
+    if isinstance(fill_value, Tensor):
+        return broadcast_to(fill_value, shape)
+    return np.full(shape, fill_value, dtype=dtype, order=order)
+
+
+def full_like(a: TensorLike, fill_value: TensorLike, dtype: Any = None, order: Any = "K", subok: bool = True, shape: Any = None) -> Any:
+    """``fill_value`` in ``a``'s shape: a Tensor when ``fill_value`` is one (d/dfill = 1
+    per entry, summed: a broadcast, JVP: rule), else a plain array; ``a`` is never differentiated.
+
+    >>> full_like(np.zeros(2), Tensor(3.0))
+    Tensor([3., 3.], op=broadcast_to)
+    """
+    if isinstance(fill_value, Tensor):
+        return broadcast_to(fill_value, shape_of(a) if shape is None else shape)
+    return np.full_like(_plain(a), fill_value, dtype=dtype, order=order, shape=shape)
+
+
+def linspace(start: TensorLike, stop: TensorLike, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+    """``num`` evenly spaced values from ``start`` to ``stop``, by NumPy's formula
+    ``start + k * step`` (``stop`` itself last). A Tensor, differentiable in ``start`` and
+    ``stop``, when either is one: d/dstart = 1 - k/div, d/dstop = k/div (composite; JVP:
+    rules); else a plain array.
+
+    >>> linspace(Tensor(0.0), 1.0, num=3)
+    Tensor([0. , 0.5, 1. ], op=where)
+    """
+    if not (isinstance(start, Tensor) or isinstance(stop, Tensor)):
+        numpy_linspace: Any = np.linspace  # its overloads need retstep as a literal
+        return numpy_linspace(_plain(start), _plain(stop), num, endpoint, retstep, dtype, axis)
+    div = num - 1 if endpoint else num
+    delta = stop - start  # type: ignore[operator]  # one of the two is a Tensor
+    assert isinstance(delta, Tensor)
+    extra = (1,) * delta.ndim
+    k = np.arange(num, dtype=delta.dtype).reshape((-1,) + extra)
+    step: Tensor = delta / div if div > 0 else delta * np.nan
+    y: Tensor = step * k + start
+    if endpoint and num > 1:
+        y = where(np.arange(num).reshape((-1,) + extra) == num - 1, stop, y)
+    if axis != 0:
+        at = axis % y.ndim
+        y = transpose(y, tuple(range(1, at + 1)) + (0,) + tuple(range(at + 1, y.ndim)))
+    return (y, step) if retstep else y
+
+
+def logspace(start: TensorLike, stop: TensorLike, num: int = 50, endpoint: bool = True, base: float = 10.0, dtype: Any = None, axis: int = 0) -> Any:
+    """``base ** linspace(start, stop)``: a Tensor, differentiable in ``start`` and ``stop``,
+    when either is one (d/dy = base**y log(base), chained; composite, JVP: rules), else a plain array.
+
+    >>> logspace(Tensor(0.0), 2.0, num=3)
+    Tensor([  1.,  10., 100.], op=power)
+    """
+    if not (isinstance(start, Tensor) or isinstance(stop, Tensor)):
+        return np.logspace(_plain(start), _plain(stop), num, endpoint, base, dtype, axis)
+    result: Tensor = float(base) ** linspace(start, stop, num, endpoint, axis=axis)
+    return result
+
+
+__all__ = ["arange", "e", "empty", "eye", "full", "full_like", "identity", "inf", "linspace", "logspace", "nan", "newaxis", "ones", "ones_like", "pi", "zeros", "zeros_like"]

@@ -1,0 +1,79 @@
+"""Non-differentiable helpers users mix into differentiable code, as one table.
+
+Each runs NumPy's function on the data of its operands (a traced Tensor's value is
+read with ``data``, never converted, so it works inside a transform) and returns
+NumPy's plain integer, boolean or shape result: there is nothing to differentiate, and
+a plain array cannot be mistaken for a differentiable one. Branching on one is fine:
+the branch taken is differentiated.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import numpy as np
+
+from funcgrad._tensor import Tensor
+
+
+def _unwrap(value: Any) -> Any:
+    if type(value) is Tensor:
+        return value.data
+    if isinstance(value, (list, tuple)) and value and builtins_any(type(v) is Tensor for v in value):
+        return type(value)(_unwrap(v) for v in value)
+    return value
+
+
+builtins_any = any
+
+
+def _plain(name: str, impl: Callable[..., Any], kind: str, example: str, shows: str) -> Callable[..., Any]:
+    def op(*args: Any, **kwargs: Any) -> Any:
+        return impl(*(_unwrap(a) for a in args), **{k: _unwrap(v) for k, v in kwargs.items()})
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"NumPy's ``{name}`` on the data: a plain {kind}, not differentiable (no derivative; JVP: none).\n\n    >>> {name}{example}\n    {shows}\n    "
+    try:
+        op.__signature__ = inspect.signature(impl)  # type: ignore[attr-defined]  # NumPy's, for help() and IDEs
+    except (TypeError, ValueError):  # some ufuncs have no introspectable signature
+        pass
+    return op
+
+
+X = "(Tensor([1.0, -3.0, 2.0]))"
+XY = "(Tensor([1.0, 2.0]), 2.0)"
+# name                               impl               result kind           example     shows
+argmax = _plain("argmax", np.argmax, "integer result", X, "np.int64(2)")
+argmin = _plain("argmin", np.argmin, "integer result", X, "np.int64(1)")
+argsort = _plain("argsort", np.argsort, "integer array", X, "array([1, 0, 2])")
+argwhere = _plain("argwhere", np.argwhere, "integer array", X, "array([[0],\n           [1],\n           [2]])")
+nonzero = _plain("nonzero", np.nonzero, "tuple of integer arrays", X, "(array([0, 1, 2]),)")
+searchsorted = _plain("searchsorted", np.searchsorted, "integer array", "(Tensor([1.0, 2.0, 3.0]), 2.5)", "np.int64(2)")
+all = _plain("all", np.all, "boolean result", X, "np.True_")
+any = _plain("any", np.any, "boolean result", X, "np.True_")
+count_nonzero = _plain("count_nonzero", np.count_nonzero, "integer result", X, "np.int64(3)")
+isnan = _plain("isnan", np.isnan, "boolean array", "(Tensor([1.0, np.nan]))", "array([False,  True])")
+isinf = _plain("isinf", np.isinf, "boolean array", "(Tensor([1.0, np.inf]))", "array([False,  True])")
+isfinite = _plain("isfinite", np.isfinite, "boolean array", "(Tensor([1.0, np.inf]))", "array([ True, False])")
+isclose = _plain("isclose", np.isclose, "boolean array", XY, "array([False,  True])")
+allclose = _plain("allclose", np.allclose, "bool", XY, "False")
+array_equal = _plain("array_equal", np.array_equal, "bool", XY, "False")
+shape = _plain("shape", np.shape, "tuple of ints", X, "(3,)")
+ndim = _plain("ndim", np.ndim, "int", X, "1")
+size = _plain("size", np.size, "int", X, "3")
+result_type = _plain("result_type", np.result_type, "dtype", "(Tensor(np.float32(1.0)), 2.0)", "dtype('float32')")
+logical_and = _plain("logical_and", np.logical_and, "boolean array", XY, "array([ True,  True])")
+logical_or = _plain("logical_or", np.logical_or, "boolean array", XY, "array([ True,  True])")
+logical_not = _plain("logical_not", np.logical_not, "boolean array", X, "array([False, False, False])")
+logical_xor = _plain("logical_xor", np.logical_xor, "boolean array", XY, "array([False, False])")
+greater = _plain("greater", np.greater, "boolean array", XY, "array([False, False])")
+greater_equal = _plain("greater_equal", np.greater_equal, "boolean array", XY, "array([False,  True])")
+less = _plain("less", np.less, "boolean array", XY, "array([ True, False])")
+less_equal = _plain("less_equal", np.less_equal, "boolean array", XY, "array([ True,  True])")
+equal = _plain("equal", np.equal, "boolean array", XY, "array([False,  True])")
+not_equal = _plain("not_equal", np.not_equal, "boolean array", XY, "array([ True, False])")
+
+REASONS = {op.__name__: op.__doc__.split("\n")[0] for op in (argmax, argmin, argsort, argwhere, nonzero, searchsorted, all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, array_equal, shape, ndim, size, result_type, logical_and, logical_or, logical_not, logical_xor, greater, greater_equal, less, less_equal, equal, not_equal)}  # type: ignore[union-attr]  # every doc is set above
+
+__all__ = sorted(REASONS)
