@@ -255,55 +255,74 @@ def _svd_impl(a: Any, full_matrices: bool, cores: Cores) -> Any:
     return _pack_arrays((u, s, vh), a.shape[:-2])
 
 
-def _refuse_full(xs: tuple[Operand, ...], p: Params) -> None:
-    m, n = np.shape(data(xs[0]))[-2:]
-    if p["full_matrices"] and m != n:
-        raise NotImplementedError(
-            "svd: the derivative of full_matrices=True for a non-square matrix is not unique "
-            "(the extra columns are any basis of a complement); use full_matrices=False"
-        )
+def _cols(v: Value, start: int, stop: int) -> Value:
+    return bind(ops.getitem_p, v, index=(Ellipsis, slice(start, stop)))
 
 
+def _rows(v: Value, start: int, stop: int) -> Value:
+    return bind(ops.getitem_p, v, index=(Ellipsis, slice(start, stop), slice(None)))
+
+
+def _join(a: Value, b: Value, axis: int) -> Value:
+    return bind(concatenate_p, a, b, axis=a.ndim + axis)
+
+
+# With full_matrices=True a non-square matrix has extra columns U_p of U (rows Vh_p of
+# Vh): any orthonormal basis of a complement. By convention they turn only as much as
+# they must to stay orthogonal to the others (U_p^T dU_p = 0), which gives
+# dU_p = -U S^-1 V^T dA^T U_p and dV_p = -V S^-1 U^T dA V_p. Functions that do not
+# depend on the choice of basis (U_p U_p^T) get their true derivative.
 def _svd_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     cores = p["cores"]
-    u, s, vh = _unpack(out, cores)
-    gu, gs, gvh = _unpack(c, cores)
-    if _zero(gu) and _zero(gvh):  # S alone: U diag(g) Vh, full matrices or not
-        k = s.shape[-1]
-        return cast(Tensor, u)[..., :k] @ _diag(gs) @ cast(Tensor, vh)[..., :k, :]
-    _refuse_full(xs, p)
-    v, gv = swap(vh), swap(gvh)
-    m, k, n = u.shape[-2], s.shape[-1], vh.shape[-1]
+    u_full, s, vh_full = _unpack(out, cores)
+    gu_full, gs, gvh_full = _unpack(c, cores)
+    m, k, n = u_full.shape[-2], s.shape[-1], vh_full.shape[-1]
+    u, vh = _cols(u_full, 0, k), _rows(vh_full, 0, k)
     z = _diag(gs)
-    if not (_zero(gu) and _zero(gvh)):
-        f = _gaps(s, True)  # F[i, j] = 1 / (s_j^2 - s_i^2)
-        j, kk = f * (swap(u) @ gu), f * (vh @ gv)
-        z = z + (j + swap(j)) * _row(s) + _col(s) * (kk + swap(kk))
-    g = u @ z @ vh
-    if m > k and not _zero(gu):
-        g = g + ((gu - u @ (swap(u) @ gu)) / _row(s)) @ vh
-    if n > k and not _zero(gvh):
-        g = g + u @ (swap(gv - v @ (vh @ gv)) / _col(s))
+    if _zero(gu_full) and _zero(gvh_full):  # S alone: U diag(g) Vh
+        return u @ z @ vh
+    gu, gvh = _cols(gu_full, 0, k), _rows(gvh_full, 0, k)
+    v, gv = swap(vh), swap(gvh)
+    row, col = _row(s), _col(s)
+    f = _gaps(s, True)  # F[i, j] = 1 / (s_j^2 - s_i^2)
+    j, kk = f * (swap(u) @ gu), f * (vh @ gv)
+    g = u @ (z + (j + swap(j)) * row + col * (kk + swap(kk))) @ vh
+    if m > k:
+        g = g + ((gu - u @ (swap(u) @ gu)) / row) @ vh
+        if u_full.shape[-1] > k:
+            up, gup = _cols(u_full, k, m), _cols(gu_full, k, m)
+            g = g - up @ ((swap(gup) @ u) / row) @ vh
+    if n > k:
+        g = g + u @ (swap(gv - v @ (vh @ gv)) / col)
+        if vh_full.shape[-2] > k:
+            vhp, gvhp = _rows(vh_full, k, n), _rows(gvh_full, k, n)
+            g = g - u @ ((vh @ swap(gvhp)) / col) @ vhp
     return g
 
 
 def _svd_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    _refuse_full(xs, p)
     cores = p["cores"]
-    u, s, vh = _unpack(out, cores)
+    u_full, s, vh_full = _unpack(out, cores)
+    m, k, n = u_full.shape[-2], s.shape[-1], vh_full.shape[-1]
+    u, vh = _cols(u_full, 0, k), _rows(vh_full, 0, k)
     v = swap(vh)
-    m, k, n = u.shape[-2], s.shape[-1], vh.shape[-1]
     ds = swap(u) @ c @ v
     f, row, col = _gaps(s, True), _row(s), _col(s)
-    du = u @ (f * (ds * row + col * swap(ds)))
-    dv = v @ (f * (col * ds + swap(ds) * row))
+    du: Value = u @ (f * (ds * row + col * swap(ds)))
+    dvh: Value = swap(v @ (f * (col * ds + swap(ds) * row)))
     if m > k:
         cv = c @ v
         du = du + (cv - u @ (swap(u) @ cv)) / row
+        if u_full.shape[-1] > k:
+            up = _cols(u_full, k, m)
+            du = _join(du, -(u @ ((vh @ swap(c) @ up) / col)), -1)
     if n > k:
         ctu = swap(c) @ u
-        dv = dv + (ctu - v @ (vh @ ctu)) / row
-    return _pack([du, _diagonal(ds), swap(dv)], cores)
+        dvh = dvh + swap((ctu - v @ (vh @ ctu)) / row)
+        if vh_full.shape[-2] > k:
+            vp = swap(_rows(vh_full, k, n))
+            dvh = _join(dvh, swap(-(v @ ((swap(u) @ c @ vp) / col))), -2)
+    return _pack([du, _diagonal(ds), dvh], cores)
 
 
 svd_p = Primitive("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp)
@@ -315,12 +334,15 @@ def svd(
     """Singular value decomposition ``a = U diag(S) Vh`` of a matrix or a stack of them, as
     NumPy's ``SVDResult(U, S, Vh)``; ``compute_uv=False`` gives ``S`` alone (JVP: rule).
 
-    d(S) = diag(U^T dA V), the gradient of ``S`` alone being ``U diag(g) Vh`` (finite
-    whatever the singular values). The derivative through ``U`` and ``Vh`` is defined for
-    square matrices and for ``full_matrices=False`` (with F[i, j] = 1/(s_j^2 - s_i^2), and
-    1/s for the extra columns of a rectangular one): it is inf/NaN at repeated (or, for a
-    rectangular matrix, zero) singular values, and ``full_matrices=True`` of a non-square
-    matrix raises NotImplementedError when differentiated. ``hermitian=True`` is refused.
+    d(S) = diag(U^T dA V), so the gradient of ``S`` alone is ``U diag(g) Vh``, finite
+    whatever the singular values. Through ``U`` and ``Vh`` (JAX's formulas) the factors
+    F[i, j] = 1/(s_j^2 - s_i^2) (F[i, i] = 0) and, for a rectangular matrix, 1/s make
+    the gradient inf or NaN at repeated (or zero) singular values, where the vectors are
+    not unique. With ``full_matrices=True`` a non-square matrix's extra columns of U (rows
+    of Vh) are any basis of a complement; by convention they turn only as much as they
+    must to stay orthogonal to the others (U_p^T dU_p = 0), so functions that do not
+    depend on that basis (``U_p @ U_p.T``) get their true derivative. ``hermitian=True``
+    is refused.
 
     >>> svd(Tensor([[3.0, 0.0], [0.0, -2.0]]), compute_uv=False)
     Tensor([3., 2.], op=reshape)
@@ -380,14 +402,14 @@ def qr(a: TensorLike, mode: str = "reduced") -> Union[QRResult, Tensor]:
     Modes: ``'reduced'`` (the default), ``'r'`` (R alone), and ``'complete'`` where it is
     the reduced one (``m <= n``). ``'complete'`` for ``m > n`` (its extra columns are not
     unique) and ``'raw'`` raise NotImplementedError. For ``m >= n``, with X = dA R^-1,
-    M = Q^T X and omega = tril(M, -1) - tril(M, -1)^T: dQ = Q (omega - M) + X and
-    dR = (M - omega) R; a wide matrix ``[X | Y]`` is ``Q [R_X | Q^T Y]`` with ``Q R_X``
+    M = Q^T X and omega = tril(M, -1) - tril(M, -1)^T: d(Q) = Q (omega - M) + X and
+    d(R) = (M - omega) R; a wide matrix ``[X | Y]`` is ``Q [R_X | Q^T Y]`` with ``Q R_X``
     the QR of its square part. R must be invertible (full column rank).
 
     >>> q, r = qr(Tensor([[3.0, 0.0], [4.0, 5.0]]))
-    >>> r
-    Tensor([[-5., -4.],
-            [ 0., -3.]], op=reshape)
+    >>> np.abs(r.data)  # the signs of R's rows (Q's columns) are LAPACK's choice
+    array([[5., 4.],
+           [0., 3.]])
     """
     s = _matrix(a, "qr")
     m, n = s[-2:]

@@ -223,10 +223,10 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: None = None) -> Tensor:
     """The product of two or more matrices in the cheapest order; the first may be a 1-D
     row and the last a 1-D column, as ``np.linalg.multi_dot`` (JVP: rules of matmul).
 
-    The derivative is that of the chain of matmuls.
+    The derivative is that of the chain of matmuls: d(A B) = dA B + A dB.
 
     >>> multi_dot([Tensor([1.0, 2.0]), np.eye(2), Tensor([3.0, 4.0])])
-    Tensor(11., op=matmul)
+    Tensor(11., op=reshape)
     """
     if out is not None:
         raise TypeError("multi_dot: out= is not supported (Tensors are immutable)")

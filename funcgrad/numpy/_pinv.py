@@ -66,8 +66,8 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Optional[float] = None) -> tuple[
     """Least-squares solution of ``a @ x = b`` as ``np.linalg.lstsq``: ``(x, residuals,
     rank, s)`` (JVP: rules of pinv, matmul and svd).
 
-    ``x = pinv(a) @ b`` (the minimum-norm solution), differentiable where ``a`` has full
-    rank; ``residuals`` (squared 2-norms of ``b - a @ x`` per column, empty unless ``a`` is
+    ``x = pinv(a) @ b`` (the minimum-norm solution): d(x) = d(pinv(a)) b + pinv(a) db,
+    defined where ``a`` has full rank; ``residuals`` (squared 2-norms of ``b - a @ x`` per column, empty unless ``a`` is
     tall with full rank) and ``s`` (singular values of ``a``) are differentiable too, and
     ``rank`` is a plain int. ``rcond`` as NumPy: None is machine precision times
     ``max(M, N)``.
