@@ -17,7 +17,7 @@ chain rule gives the same total as the usual symmetrised convention.
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple, Sequence, Union, cast
+from typing import Any, Literal, NamedTuple, Sequence, Union, cast, overload
 
 import numpy as np
 
@@ -328,6 +328,14 @@ def _svd_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
 svd_p = Primitive("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp)
 
 
+@overload
+def svd(a: TensorLike, full_matrices: bool = ..., compute_uv: Literal[True] = ..., hermitian: bool = ...) -> SVDResult: ...
+@overload
+def svd(a: TensorLike, full_matrices: bool, compute_uv: Literal[False], hermitian: bool = ...) -> Tensor: ...
+@overload
+def svd(a: TensorLike, full_matrices: bool = ..., *, compute_uv: Literal[False], hermitian: bool = ...) -> Tensor: ...
+@overload
+def svd(a: TensorLike, full_matrices: bool = ..., compute_uv: bool = ..., hermitian: bool = ...) -> Union[SVDResult, Tensor]: ...
 def svd(
     a: TensorLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
 ) -> Union[SVDResult, Tensor]:
@@ -395,6 +403,12 @@ def _qr_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) ->
 qr_p = Primitive("qr", _qr_impl, vjp=_qr_vjp, jvp=_qr_jvp)
 
 
+@overload
+def qr(a: TensorLike, mode: Literal["reduced", "complete"] = ...) -> QRResult: ...
+@overload
+def qr(a: TensorLike, mode: Literal["r"]) -> Tensor: ...
+@overload
+def qr(a: TensorLike, mode: str = ...) -> Union[QRResult, Tensor]: ...
 def qr(a: TensorLike, mode: str = "reduced") -> Union[QRResult, Tensor]:
     """QR decomposition ``a = Q R`` of a matrix or a stack of them, as NumPy's
     ``QRResult(Q, R)`` (JVP: rule).
