@@ -26,7 +26,7 @@ from funcgrad._core_ops import _swap_last as swap
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
 from funcgrad.numpy._linalg import inv_p
-from funcgrad.numpy._shape import concatenate_p
+from funcgrad.numpy._shape import _tensor, concatenate_p
 from funcgrad.numpy._util import data, shape
 
 Cores = tuple[tuple[int, ...], ...]
@@ -172,7 +172,7 @@ def cholesky(a: TensorLike, /, *, upper: bool = False) -> Tensor:
     """
     _square(a, "cholesky")
     if upper:  # the upper triangle of a is the lower one of a.T
-        return cast(Tensor, swap(apply(cholesky_p, swap(a if isinstance(a, Tensor) else Tensor(a)))))
+        return cast(Tensor, swap(apply(cholesky_p, swap(_tensor(a)))))
     return apply(cholesky_p, a)
 
 
@@ -429,7 +429,7 @@ def qr(a: TensorLike, mode: str = "reduced") -> Union[QRResult, Tensor]:
     m, n = s[-2:]
     if mode == "raw" or (mode == "complete" and m > n) or mode not in ("reduced", "r", "complete", "raw"):
         raise NotImplementedError(f"qr: mode={mode!r} is not supported for shape {s}; use 'reduced' or 'r'")
-    t = a if isinstance(a, Tensor) else Tensor(a)
+    t = _tensor(a)
     if m >= n:
         cores: Cores = ((m, n), (n, n))
         q, r = _split(apply(qr_p, t, cores=cores), cores)

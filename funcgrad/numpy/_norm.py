@@ -14,6 +14,7 @@ from funcgrad.numpy._reduce import min as rmin
 from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._select import where
+from funcgrad.numpy._shape import _tensor
 from funcgrad.numpy._unary import abs as rabs
 from funcgrad.numpy._util import shape
 
@@ -46,7 +47,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
         axes = tuple(axis) if not isinstance(axis, (int, np.integer)) else (int(axis),)
         ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
-    t = x if isinstance(x, Tensor) else Tensor(x)
+    t = _tensor(x)
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
         return root_with_zero_gradient(rsum(t * t, axes, keepdims=keepdims), 2)
     if len(axes) == 1:
