@@ -1,4 +1,6 @@
-"""Linear algebra: solve, inv, det (primitives) and norm (a composite).
+"""Linear algebra: solve, inv, det, slogdet (primitives); matrix_power and multi_dot
+(composites of matmul). Decompositions are in ``_decomp``, pinv and lstsq in ``_pinv``,
+norm in ``_norm``.
 
 Rules are written with matmul, solve and inv themselves, so they differentiate again.
 A singular matrix raises NumPy's ``LinAlgError`` (from the forward pass for solve and
@@ -7,19 +9,15 @@ inv, from the backward pass for det), never a silent NaN gradient.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._reduce import max as rmax
-from funcgrad.numpy._reduce import min as rmin
-from funcgrad.numpy._reduce import root_with_zero_gradient
-from funcgrad.numpy._reduce import sum as rsum
-from funcgrad.numpy._unary import abs as rabs
-from funcgrad.numpy._util import as_tensor, data, shape
+from funcgrad.numpy._shape import _tensor
+from funcgrad.numpy._util import data, shape
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -127,55 +125,134 @@ def det(a: TensorLike) -> Tensor:
     return apply(det_p, a)
 
 
-# --- norm: composites, with a zero gradient at the zero vector -----------------------------
-Axis = Union[int, Sequence[int], None]
+# --- slogdet ------------------------------------------------------------------------------
+def _logabsdet_impl(a: Any) -> Any:
+    return np.linalg.slogdet(a)[1]
 
 
-def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Vector norms (``ord`` None/2, 1, 0, any p, inf, -inf) and matrix norms (``'fro'``,
-    1, -1, inf, -inf) over ``axis``, as ``np.linalg.norm`` (JVP: rules of the parts).
+def _logabsdet_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return ops.reshape(c, c.shape + (1, 1)) * _inverse_transpose(xs[0])
 
-    d/dx of the 2-norm is ``x / norm``, and 0 at the zero vector by convention (so the
-    gradient of any norm at 0 is 0). Matrix ``ord`` 2, -2 and ``'nuc'`` need an SVD and
-    raise NotImplementedError.
 
-    >>> norm(Tensor([3.0, 4.0]))
-    Tensor(5., op=where)
+def _logabsdet_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return ops.sum(c * _inverse_transpose(xs[0]), (c.ndim - 2, c.ndim - 1))
+
+
+logabsdet_p = Primitive("logabsdet", _logabsdet_impl, vjp=_logabsdet_vjp, jvp=_logabsdet_jvp)
+
+
+class SlogdetResult(NamedTuple):
+    sign: Tensor
+    logabsdet: Tensor
+
+
+def slogdet(a: TensorLike) -> SlogdetResult:
+    """Sign and natural log of the absolute determinant of a square matrix or a stack of
+    them, as NumPy's ``SlogdetResult(sign, logabsdet)`` (JVP: rule).
+
+    d(logabsdet)/da = inv(a).T, finite where ``det`` itself would overflow. ``sign`` is
+    piecewise constant: a Tensor with no parents, so its gradient is zero. At a singular
+    matrix (sign 0, logabsdet -inf) the derivative raises ``numpy.linalg.LinAlgError``.
+
+    >>> slogdet(Tensor([[-2.0, 0.0], [0.0, 3.0]]))
+    SlogdetResult(sign=Tensor(-1.), logabsdet=Tensor(1.79175947, op=logabsdet))
     """
-    ndim = len(shape(x))
-    if axis is None:
-        if ord is not None and ndim not in (1, 2):
-            raise ValueError(f"norm: ord={ord!r} needs x of 1 or 2 dimensions or an axis, got {ndim}")
-        axes = tuple(range(ndim))
+    s = shape(a)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"slogdet: expected a square matrix or a stack of them, got shape {s}")
+    sign = np.linalg.slogdet(data(a))[0]
+    return SlogdetResult(Tensor(sign), apply(logabsdet_p, a))
+
+
+# --- matrix_power and multi_dot: composites of matmul (and inv) ----------------------------
+def matrix_power(a: TensorLike, n: int) -> Tensor:
+    """``a`` to the integer power ``n`` (0 gives the identity, a negative power that of
+    ``inv(a)``), for a square matrix or a stack of them (JVP: rules of matmul and inv).
+
+    Computed with NumPy's own sequence of products (repeated squaring), so the derivative
+    is that of the chain of matmuls: d(a^2) = da a + a da, and so on.
+
+    >>> matrix_power(Tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
+    Tensor([[1., 3.],
+            [0., 1.]], op=matmul)
+    """
+    s = shape(a)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"matrix_power: expected a square matrix or a stack of them, got shape {s}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
+    t = _tensor(a)
+    n = int(n)
+    if n == 0:  # the identity: no dependence on a, a zero gradient
+        return Tensor(np.broadcast_to(np.eye(s[-1], dtype=t.dtype), s))
+    if n < 0:
+        t, n = inv(t), -n
+    if n == 1:
+        return t
+    if n == 2:
+        return t @ t
+    if n == 3:
+        return (t @ t) @ t
+    z: Tensor | None = None
+    result: Tensor | None = None
+    while n > 0:  # NumPy's binary decomposition, product for product
+        z = t if z is None else z @ z
+        n, bit = divmod(n, 2)
+        if bit:
+            result = z if result is None else result @ z
+    assert result is not None
+    return result
+
+
+def _chain_order(dims: list[int]) -> list[list[int]]:
+    """The optimal parenthesisation (Cormen's matrix-chain DP), as NumPy's multi_dot."""
+    k = len(dims) - 1
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j] = -1
+            for m in range(i, j):
+                q = cost[i][m] + cost[m + 1][j] + dims[i] * dims[m + 1] * dims[j + 1]
+                if cost[i][j] < 0 or q < cost[i][j]:
+                    cost[i][j], split[i][j] = q, m
+    return split
+
+
+def multi_dot(arrays: Sequence[TensorLike], *, out: None = None) -> Tensor:
+    """The product of two or more matrices in the cheapest order; the first may be a 1-D
+    row and the last a 1-D column, as ``np.linalg.multi_dot`` (JVP: rules of matmul).
+
+    The derivative is that of the chain of matmuls: d(A B) = dA B + A dB.
+
+    >>> multi_dot([Tensor([1.0, 2.0]), np.eye(2), Tensor([3.0, 4.0])])
+    Tensor(11., op=reshape)
+    """
+    if out is not None:
+        raise TypeError("multi_dot: out= is not supported (Tensors are immutable)")
+    parts = [_tensor(x) for x in arrays]
+    if len(parts) < 2:
+        raise ValueError("multi_dot: expecting at least two arrays")
+    first, last = parts[0].ndim == 1, parts[-1].ndim == 1
+    if first:
+        parts[0] = ops.reshape_tensor(parts[0], ((1, -1),))
+    if last:
+        parts[-1] = ops.reshape_tensor(parts[-1], ((-1, 1),))
+    for x in parts:
+        if x.ndim != 2:
+            raise ValueError(f"multi_dot: arrays must be 2-D (the first and last may be 1-D), got shape {x.shape}")
+    if len(parts) == 2:
+        result = parts[0] @ parts[1]
     else:
-        axes = tuple(axis) if not isinstance(axis, (int, np.integer)) else (int(axis),)
-        ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
-        axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
-    t = as_tensor(x, "norm: x")
-    if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
-        return root_with_zero_gradient(rsum(t * t, axes, keepdims=keepdims), 2)
-    if len(axes) == 1:
-        (a,) = axes
-        if ord == np.inf:
-            return rmax(rabs(t), a, keepdims=keepdims)
-        if ord == -np.inf:
-            return rmin(rabs(t), a, keepdims=keepdims)
-        if ord == 1:
-            return rsum(rabs(t), a, keepdims=keepdims)
-        if ord == 0:  # the count of nonzero entries: piecewise constant, gradient 0
-            return rsum(np.not_equal(t.data, 0).astype(t.dtype), a, keepdims=keepdims)
-        if isinstance(ord, (int, float, np.integer, np.floating)) and ord != 0:
-            return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims=keepdims), float(ord))
-        raise ValueError(f"norm: vector ord={ord!r} is not supported")
-    if len(axes) == 2:
-        row, col = axes
-        if ord in (1, -1):
-            sums = rsum(rabs(t), row, keepdims=True)
-            pick = rmax if ord == 1 else rmin
-        elif ord in (np.inf, -np.inf):
-            sums = rsum(rabs(t), col, keepdims=True)
-            pick = rmax if ord == np.inf else rmin
-        else:
-            raise NotImplementedError(f"norm: matrix ord={ord!r} needs an SVD, which funcgrad does not have")
-        return pick(sums, axes, keepdims=keepdims)
-    raise ValueError(f"norm: axis must name 1 or 2 axes, got {axis!r}")
+        split = _chain_order([parts[0].shape[0]] + [x.shape[1] for x in parts])
+
+        def chain(i: int, j: int) -> Tensor:
+            return parts[i] if i == j else chain(i, split[i][j]) @ chain(split[i][j] + 1, j)
+
+        result = chain(0, len(parts) - 1)
+    if first and last:
+        return ops.reshape_tensor(result, ((),))
+    if first or last:
+        return ops.reshape_tensor(result, ((-1,),))
+    return result
