@@ -55,23 +55,85 @@ from funcgrad.numpy._shape import squeeze as squeeze
 from funcgrad.numpy._shape import stack as stack
 from funcgrad.numpy._shape import take as take
 from funcgrad.numpy._shape import transpose as transpose
+from funcgrad.numpy._arrange import flip as flip
+from funcgrad.numpy._arrange import fliplr as fliplr
+from funcgrad.numpy._arrange import flipud as flipud
+from funcgrad.numpy._arrange import moveaxis as moveaxis
+from funcgrad.numpy._arrange import pad as pad
+from funcgrad.numpy._arrange import ravel as ravel
+from funcgrad.numpy._arrange import repeat as repeat
+from funcgrad.numpy._arrange import roll as roll
+from funcgrad.numpy._arrange import rollaxis as rollaxis
+from funcgrad.numpy._arrange import rot90 as rot90
+from funcgrad.numpy._arrange import swapaxes as swapaxes
+from funcgrad.numpy._arrange import tile as tile
+from funcgrad.numpy._join import append as append
+from funcgrad.numpy._join import array_split as array_split
+from funcgrad.numpy._join import atleast_1d as atleast_1d
+from funcgrad.numpy._join import atleast_2d as atleast_2d
+from funcgrad.numpy._join import atleast_3d as atleast_3d
+from funcgrad.numpy._join import c_ as c_
+from funcgrad.numpy._join import column_stack as column_stack
+from funcgrad.numpy._join import dsplit as dsplit
+from funcgrad.numpy._join import dstack as dstack
+from funcgrad.numpy._join import hsplit as hsplit
+from funcgrad.numpy._join import hstack as hstack
+from funcgrad.numpy._join import r_ as r_
+from funcgrad.numpy._join import row_stack as row_stack
+from funcgrad.numpy._join import split as split
+from funcgrad.numpy._join import vsplit as vsplit
+from funcgrad.numpy._join import vstack as vstack
+from funcgrad.numpy._diag import diag as diag
+from funcgrad.numpy._diag import diagonal as diagonal
+from funcgrad.numpy._diag import trace as trace
+from funcgrad.numpy._diag import tril as tril
+from funcgrad.numpy._diag import triu as triu
+from funcgrad.numpy._sort import msort as msort
+from funcgrad.numpy._sort import partition as partition
+from funcgrad.numpy._sort import select as select
+from funcgrad.numpy._sort import sort as sort
+from funcgrad.numpy._sort import take_along_axis as take_along_axis
+from funcgrad.numpy._contract import cross as cross
+from funcgrad.numpy._contract import inner as inner
+from funcgrad.numpy._contract import kron as kron
+from funcgrad.numpy._contract import tensordot as tensordot
+from funcgrad.numpy._contract import vdot as vdot
 from funcgrad.numpy import linalg as linalg
 
 __all__ = [
     "abs",
     "add",
+    "append",
     "arctan",
+    "array_split",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
     "broadcast_to",
+    "c_",
     "clip",
+    "column_stack",
     "concatenate",
     "cos",
+    "cross",
     "cumsum",
+    "diag",
+    "diagonal",
     "divide",
     "dot",
+    "dsplit",
+    "dstack",
     "einsum",
     "exp",
     "expand_dims",
     "expm1",
+    "flip",
+    "fliplr",
+    "flipud",
+    "hsplit",
+    "hstack",
+    "inner",
+    "kron",
     "log",
     "log1p",
     "matmul",
@@ -80,15 +142,29 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "moveaxis",
+    "msort",
     "multiply",
     "negative",
     "outer",
+    "pad",
+    "partition",
     "power",
     "prod",
+    "r_",
+    "ravel",
     "reciprocal",
+    "repeat",
     "reshape",
+    "roll",
+    "rollaxis",
+    "rot90",
+    "row_stack",
+    "select",
     "sign",
     "sin",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -96,10 +172,20 @@ __all__ = [
     "std",
     "subtract",
     "sum",
+    "swapaxes",
     "take",
+    "take_along_axis",
     "tan",
     "tanh",
+    "tensordot",
+    "tile",
+    "trace",
     "transpose",
+    "tril",
+    "triu",
     "var",
+    "vdot",
+    "vsplit",
+    "vstack",
     "where",
 ]
