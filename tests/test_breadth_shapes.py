@@ -42,6 +42,21 @@ def test_sort_gradient_is_a_permutation_even_with_all_entries_tied() -> None:
     np.testing.assert_array_equal(g, W)  # no sharing among ties: each place to one entry
 
 
+def test_sort_routes_nans_stably_too() -> None:
+    g = grad(lambda x: fnp.sum(fnp.sort(x) * W[:3]), argnums=0)(np.array([np.nan, 1.0, np.nan]))
+    np.testing.assert_array_equal(g, [10.0, 1.0, 100.0])
+
+
+def test_sort_gradient_is_the_stable_permutation_with_or_without_ties() -> None:
+    rng = np.random.default_rng(3)
+    for x in (rng.standard_normal((4, 50)), rng.integers(0, 4, (4, 50)).astype(float)):
+        w = rng.standard_normal(x.shape)
+        g = grad(lambda x: fnp.sum(fnp.sort(x, axis=-1) * w), argnums=0)(x)
+        expected = np.zeros_like(x)
+        np.put_along_axis(expected, np.argsort(x, axis=-1, kind="stable"), w, axis=-1)
+        np.testing.assert_array_equal(g, expected)
+
+
 def test_partition_with_ties_matches_numpy_and_routes_through_argpartition() -> None:
     rng = np.random.default_rng(0)
     x = rng.integers(0, 3, size=(3, 9)).astype(float)
@@ -76,6 +91,15 @@ def test_array_split_makes_the_first_parts_longer_and_split_refuses_unequal_part
     assert [p.shape for p in fnp.array_split(np.ones(7), 3)] == [(3,), (2,), (2,)]
     with pytest.raises(ValueError, match="split: an axis of length 7 does not split into 3 equal parts"):
         fnp.split(np.ones(7), 3)
+
+
+def test_split_takes_sections_and_indices_as_numpy_values() -> None:
+    x = np.arange(6.0)
+    for spec in (np.int64(3), np.array(2), np.array([1, 4]), (-2,), [2, 10]):
+        got, want = fnp.split(x, spec), np.split(x, spec)
+        assert [p.shape for p in got] == [p.shape for p in want]
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g.data, w)
 
 
 def test_split_part_jacobian_keeps_batch_axes() -> None:

@@ -140,13 +140,15 @@ def _interleaved(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     return spec, tuple(operands)
 
 
-def einsum(subscripts: Union[str, TensorLike], /, *operands: Any) -> Tensor:
+def einsum(subscripts: Union[str, TensorLike], /, *operands: Any, optimize: Any = False) -> Tensor:
     """Einstein summation, as ``np.einsum`` (traces, diagonals, batch axes, ``...``), in
     the subscripts form or NumPy's interleaved form ``einsum(op0, sublist0, op1,
     sublist1, ..., [sublist_out])`` (sublists of ints and ``Ellipsis``).
 
     The derivative for each operand is the einsum of the cotangent with the others,
     with diagonals and operand-only sums restored by constants (JVP: rule).
+    ``optimize`` is accepted for NumPy's signature: the contraction order only changes
+    speed, and funcgrad optimizes contractions of more than two operands itself.
 
     >>> einsum("ii->", Tensor([[1.0, 2.0], [3.0, 4.0]]))
     Tensor(5., op=einsum)

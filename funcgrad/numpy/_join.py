@@ -165,7 +165,7 @@ def append(arr: TensorLike, values: TensorLike, axis: int | None = None) -> Tens
 
 # --- the split family ---------------------------------------------------------------------
 def _bounds(n: int, indices_or_sections: Any, equal: bool, op: str) -> list[tuple[int, int]]:
-    if isinstance(indices_or_sections, (int, np.integer)):
+    if np.ndim(indices_or_sections) == 0:  # a number of sections (int, NumPy integer, 0-d array)
         sections = int(indices_or_sections)
         if sections <= 0:
             raise ValueError(f"{op}: number of sections must be larger than 0, got {sections}")

@@ -69,8 +69,20 @@ def sort(a: TensorLike, axis: Optional[int] = -1, kind: Optional[str] = None, or
     if order is not None:
         raise ValueError("sort: order applies to structured arrays, which funcgrad does not have")
     x, k = _axis_of(a, axis, "sort")
-    perm = np.argsort(data(x), axis=k, kind="stable")  # kind only changes the speed: ties need one rule
-    return take_along_axis(x, perm, axis=k)
+    return take_along_axis(x, _stable_order(np.asarray(data(x)), k), axis=k)
+
+
+def _stable_order(values: np.ndarray, axis: int) -> np.ndarray:
+    """The stable ``argsort`` of ``values`` along ``axis``, without paying for it when
+    nothing ties: the default argsort (SIMD quicksort, about 4x faster than the stable
+    merge/radix sort on floats) gives the same permutation unless two entries are equal
+    (or NaN, which compares unequal to itself), and checking the sorted values for
+    neighbours that tie is cheap."""
+    order = np.argsort(values, axis=axis)
+    ordered = np.moveaxis(np.take_along_axis(values, order, axis=axis), axis, -1)
+    if np.any(ordered[..., 1:] == ordered[..., :-1]) or np.isnan(ordered[..., -1:]).any():
+        order = np.argsort(values, axis=axis, kind="stable")
+    return order
 
 
 def msort(a: TensorLike) -> Tensor:
