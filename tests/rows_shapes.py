@@ -65,6 +65,7 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("pad", fnp.pad, np.pad, (((3,),),), kwargs=({"pad_width": (2, 1), "mode": "reflect"}, {"pad_width": 0})),
     Row("pad", fnp.pad, np.pad, (((),),), kwargs=({"pad_width": 1}, {"pad_width": 2, "mode": "wrap"})),
+    Row("pad", fnp.pad, np.pad, (((2, 3),),), kwargs=({"pad_width": {-1: (1, 2)}, "mode": "symmetric"}, {"pad_width": {0: 1}})),
     # --- joining
     Row("hstack", _seq(fnp.hstack), _seq(np.hstack), (((2, 3), (2, 1)), ((3,), (2,)), ((), ()))),
     Row("vstack", _seq(fnp.vstack), _seq(np.vstack), (((2, 3), (1, 3)), ((3,), (3,)), ((), ()))),

@@ -126,7 +126,7 @@ def test_atleast_nd_of_several_arrays_is_a_tuple() -> None:
 
 # --- r_ and c_ ---------------------------------------------------------------------------
 def test_r_of_ranges_and_numbers_is_numpys_plain_array() -> None:
-    for key in (slice(0, 3), (slice(0, 3), 7), slice(0, 1, 5j)):
+    for key in (slice(0, 3), (slice(0, 3), 7), slice(0, 1, 5j), (slice(2, 4), np.int64(9))):
         got, want = fnp.r_[key], np.r_[key]
         assert type(got) is np.ndarray and got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)

@@ -273,7 +273,8 @@ _GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
 
 
 def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
-    """``array`` padded by ``pad_width`` (NumPy's ``((before, after), ...)`` forms).
+    """``array`` padded by ``pad_width`` (NumPy's forms: an int, ``(before, after)``,
+    ``((before, after), ...)`` or ``{axis: width}``).
 
     ``mode='constant'`` (``constant_values``, constants, not differentiated) puts
     ``array`` into the frame by a scatter-add, so d/darray is the inner slice of the
@@ -287,7 +288,13 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
     Tensor([3., 2., 1., 2., 3., 2.], op=getitem)
     """
     old = shape(array)
-    widths = np.asarray(pad_width)
+    if isinstance(pad_width, dict):  # NumPy 2.3's {axis: width or (before, after)}, others 0
+        widths = np.zeros((len(old), 2), dtype=np.intp)
+        for axis, width in pad_width.items():
+            (k,) = ops.normalize_axis(axis, len(old), "pad")
+            widths[k] = np.broadcast_to(np.asarray(width, dtype=np.intp), (2,))
+    else:
+        widths = np.asarray(pad_width)
     if widths.dtype.kind not in "iu":
         raise TypeError(f"pad: pad_width must be integers, got {pad_width!r}")
     try:

@@ -287,7 +287,7 @@ class AxisConcatenator:
 
     def __getitem__(self, key: Any) -> Union[Tensor, Array]:
         items = key if isinstance(key, tuple) else (key,)
-        if all(isinstance(item, (slice, str, int, float)) for item in items):
+        if all(isinstance(item, (slice, str, int, float, complex, np.generic)) for item in items):
             # Only ranges and numbers: NumPy's own plain array (an index, say), not a Tensor.
             plain: Array = np.r_[items] if self._name == "r_" else np.c_[items]
             return plain
