@@ -64,6 +64,20 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row("pad", fnp.pad, np.pad, (((3,),),), kwargs=({"pad_width": (2, 1), "mode": "reflect"}, {"pad_width": 0})),
+    Row(
+        "pad",
+        fnp.pad,
+        np.pad,
+        (((2, 3),),),
+        kwargs=(
+            {"pad_width": ((1, 0), (2, 1)), "mode": "maximum"},
+            {"pad_width": 1, "mode": "minimum", "stat_length": 2},
+            {"pad_width": ((2, 1), (0, 3)), "mode": "mean", "stat_length": ((1, 2), (3, 1))},
+            {"pad_width": 2, "mode": "linear_ramp"},
+            {"pad_width": ((1, 2), (3, 0)), "mode": "linear_ramp", "end_values": ((1.0, -2.0), (0.5, 3.0))},
+        ),
+    ),
+    Row("pad", fnp.pad, np.pad, (((2, 3, 2),),), kwargs=tuple({"pad_width": ((1, 1), (0, 2), (2, 0)), "mode": m} for m in ("maximum", "mean", "linear_ramp", "wrap"))),
     Row("pad", fnp.pad, np.pad, (((),),), kwargs=({"pad_width": 1}, {"pad_width": 2, "mode": "wrap"})),
     Row("pad", fnp.pad, np.pad, (((2, 3),),), kwargs=({"pad_width": {-1: (1, 2)}, "mode": "symmetric"}, {"pad_width": {0: 1}})),
     # --- joining

@@ -196,10 +196,17 @@ def test_interleaved_einsum_refuses_labels_outside_0_to_51() -> None:
 
 
 # --- pad -------------------------------------------------------------------------------
-@pytest.mark.parametrize("mode", ["linear_ramp", "maximum", "mean", "median", "minimum", "empty"])
-def test_pad_refuses_other_modes_naming_them(mode: str) -> None:
+@pytest.mark.parametrize("mode", ["median", "empty", np.pad])
+def test_pad_refuses_other_modes_naming_them(mode: object) -> None:
     with pytest.raises(NotImplementedError, match=f"pad: mode={mode!r} is not supported"):
-        fnp.pad(np.ones(3), 1, mode=mode)
+        fnp.pad(np.ones(3), 1, mode=mode)  # type: ignore[arg-type]
+
+
+def test_pad_statistic_modes_split_max_ties_and_refuse_empty_statistics() -> None:
+    g = grad(lambda x: fnp.sum(fnp.pad(x, (2, 0), mode="maximum")), argnums=0)(np.array([3.0, 1.0, 3.0]))
+    np.testing.assert_array_equal(g, [2.0, 1.0, 2.0])  # the two pads' 2 shared by the tied maxima
+    with pytest.raises(ValueError, match="stat_length of 0 yields no value"):
+        fnp.pad(np.ones(3), 1, mode="minimum", stat_length=0)
 
 
 def test_pad_refuses_odd_reflection_and_unknown_keywords() -> None:

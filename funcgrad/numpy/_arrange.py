@@ -16,7 +16,8 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._shape import take, transpose
+from funcgrad.numpy import _reduce
+from funcgrad.numpy._shape import concatenate_p, take, transpose
 from funcgrad.numpy._util import data, lead, shape
 
 Axes = Union[int, Sequence[int]]
@@ -270,41 +271,101 @@ def repeat(a: TensorLike, repeats: Any, axis: int | None = None) -> Tensor:
 
 # --- pad ------------------------------------------------------------------------------
 _GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
+_STAT_MODES = ("maximum", "minimum", "mean")
+_MODES = ("constant", "linear_ramp") + _GATHER_MODES + _STAT_MODES
+
+
+def _float_dtype(x: TensorLike) -> np.dtype[Any]:
+    given = x.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+    return given if given.kind == "f" else np.dtype(np.float64)  # ints become float64, as in apply
+
+
+def _along(ndim: int, axis: int, item: Any) -> tuple[Any, ...]:
+    return (slice(None),) * axis + (item,) + (slice(None),) * (ndim - axis - 1)
+
+
+def _constant_pairs(values: Any, ndim: int, what: str) -> np.ndarray:
+    if isinstance(values, Tensor):
+        raise TypeError(f"pad: {what} must be constants (numbers or arrays), not a Tensor")
+    return np.broadcast_to(np.asarray(values, dtype=np.float64), (ndim, 2))
+
+
+def _stat_blocks(x: Tensor, axis: int, before: int, after: int, lengths: tuple[Any, Any], mode: str) -> list[Tensor | None]:
+    """NumPy's statistic pads: the max, min or mean of the first (last) ``stat_length``
+    entries along ``axis``, broadcast over the pad (reductions, so max/min ties split)."""
+    reduce = {"maximum": _reduce.max, "minimum": _reduce.min, "mean": _reduce.mean}[mode]
+    n = x.shape[axis]
+    blocks: list[Tensor | None] = []
+    for width, length, side in ((before, lengths[0], 0), (after, lengths[1], 1)):
+        if not width:
+            blocks.append(None)
+            continue
+        count = n if length is None or length > n else int(length)
+        if count == 0 and mode != "mean":
+            raise ValueError("pad: stat_length of 0 yields no value for padding")
+        chunk = apply(ops.getitem_p, x, index=_along(x.ndim, axis, slice(0, count) if side == 0 else slice(n - count, n)))
+        stat = reduce(chunk, axis=axis, keepdims=True)
+        blocks.append(apply(ops.broadcast_to_p, stat, shape=x.shape[:axis] + (width,) + x.shape[axis + 1 :]))
+    return blocks
+
+
+def _ramp_blocks(x: Tensor, axis: int, before: int, after: int, ends: np.ndarray) -> list[Tensor | None]:
+    """NumPy's linear ramps: from each end value (included) to the edge entry (excluded),
+    ``(edge - end) / width * i + end`` as ``np.linspace`` computes them; linear in the edge."""
+    n, dtype = x.shape[axis], x.dtype
+    blocks: list[Tensor | None] = []
+    for width, side in ((before, 0), (after, 1)):
+        if not width:
+            blocks.append(None)
+            continue
+        edge = apply(ops.getitem_p, x, index=_along(x.ndim, axis, slice(0, 1) if side == 0 else slice(n - 1, n)))
+        steps = np.arange(width, dtype=dtype) if side == 0 else np.arange(width - 1, -1, -1, dtype=dtype)
+        steps = steps.reshape((1,) * axis + (width,) + (1,) * (x.ndim - axis - 1))
+        end = float(ends[side])
+        blocks.append((edge - end) / width * steps + end)
+    return blocks
 
 
 def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
     """``array`` padded by ``pad_width`` (NumPy's forms: an int, ``(before, after)``,
-    ``((before, after), ...)`` or ``{axis: width}``).
+    ``((before, after), ...)`` or ``{axis: width}``), one axis after the other as NumPy
+    pads (which decides the corners).
 
     ``mode='constant'`` (``constant_values``, constants, not differentiated) puts
     ``array`` into the frame by a scatter-add, so d/darray is the inner slice of the
     cotangent. ``'edge'``, ``'reflect'``, ``'symmetric'`` and ``'wrap'`` (``reflect_type``
-    ``'even'``) copy entries, so they are one ``take`` per padded axis and d/darray adds up
-    each entry's copies (JVP: rules). Other modes raise NotImplementedError.
+    ``'even'``) copy entries: one ``take`` per padded axis, and d/darray adds up each
+    entry's copies. ``'maximum'``, ``'minimum'`` and ``'mean'`` (``stat_length``) pad with
+    a reduction (ties of max/min split the gradient), ``'linear_ramp'`` (``end_values``,
+    constants) with ramps linear in the edge entries, joined by concatenate (JVP: rules).
+    ``'median'``, ``'empty'`` and a function as the mode raise NotImplementedError.
 
     >>> pad(Tensor([1.0, 2.0]), 1, constant_values=9.0)
     Tensor([9., 1., 2., 9.], op=add)
     >>> pad(Tensor([1.0, 2.0, 3.0]), (2, 1), mode="reflect")
     Tensor([3., 2., 1., 2., 3., 2.], op=getitem)
+    >>> pad(Tensor([1.0, 2.0, 6.0]), (1, 2), mode="mean", stat_length=2)
+    Tensor([1.5, 1. , 2. , 6. , 4. , 4. ], op=concatenate)
     """
     old = shape(array)
+    ndim = len(old)
     if isinstance(pad_width, dict):  # NumPy 2.3's {axis: width or (before, after)}, others 0
-        widths = np.zeros((len(old), 2), dtype=np.intp)
+        widths = np.zeros((ndim, 2), dtype=np.intp)
         for axis, width in pad_width.items():
-            (k,) = ops.normalize_axis(axis, len(old), "pad")
+            (k,) = ops.normalize_axis(axis, ndim, "pad")
             widths[k] = np.broadcast_to(np.asarray(width, dtype=np.intp), (2,))
     else:
         widths = np.asarray(pad_width)
     if widths.dtype.kind not in "iu":
         raise TypeError(f"pad: pad_width must be integers, got {pad_width!r}")
     try:
-        pairs = np.broadcast_to(widths, (len(old), 2))
+        pairs = np.broadcast_to(widths, (ndim, 2))
     except ValueError:
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of shape {old}") from None
     if np.any(pairs < 0):
         raise ValueError(f"pad: pad_width must be non-negative, got {pad_width!r}")
-    if not isinstance(mode, str) or mode not in ("constant",) + _GATHER_MODES:
-        raise NotImplementedError(f"pad: mode={mode!r} is not supported; use 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'")
+    if not isinstance(mode, str) or mode not in _MODES:
+        raise NotImplementedError(f"pad: mode={mode!r} is not supported; use one of {', '.join(repr(m) for m in _MODES)}")
     options = dict(kwargs)
     if mode == "constant":
         values = options.pop("constant_values", 0)
@@ -312,6 +373,17 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
         reflect_type = options.pop("reflect_type", "even")
         if reflect_type != "even":
             raise NotImplementedError(f"pad: reflect_type={reflect_type!r} is not supported; use 'even'")
+    elif mode == "linear_ramp":
+        ends = _constant_pairs(options.pop("end_values", 0), ndim, "end_values")
+    elif mode in _STAT_MODES:
+        stat_length = options.pop("stat_length", None)
+        if stat_length is None:
+            lengths: list[tuple[Any, Any]] = [(None, None)] * ndim
+        else:
+            counts = np.broadcast_to(np.asarray(stat_length), (ndim, 2))
+            if counts.dtype.kind not in "iu" or np.any(counts < 0):
+                raise ValueError(f"pad: stat_length must be non-negative integers or None, got {stat_length!r}")
+            lengths = [(int(b), int(a)) for b, a in counts]
     if options:
         raise TypeError(f"pad: unsupported keyword arguments for mode {mode!r}: {sorted(options)}")
     if not np.any(pairs):
@@ -319,19 +391,23 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
     if mode == "constant":
         if isinstance(values, Tensor):
             raise TypeError("pad: constant_values must be constants (numbers or arrays), not a Tensor")
-        given = array.dtype if isinstance(array, Tensor) else np.asarray(array).dtype
-        dtype = given if given.kind == "f" else np.dtype(np.float64)  # ints become float64, as in apply
-        frame = np.pad(np.zeros(old, dtype=dtype), pairs, mode="constant", constant_values=values)
+        frame = np.pad(np.zeros(old, dtype=_float_dtype(array)), pairs, mode="constant", constant_values=values)
         index = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(pairs, old))
         body = apply(ops.scatter_add_p, array, shape=frame.shape, index=index)
         return body + frame if np.any(frame) else body
-    out: TensorLike = array
+    out = array if isinstance(array, Tensor) else _same(array)
     for axis, ((before, after), n) in enumerate(zip(pairs, old)):
-        if before or after:
-            if n == 0:
-                raise ValueError(f"pad: can't extend empty axis {axis} using modes other than 'constant'")
+        if not (before or after):
+            continue
+        if n == 0:
+            raise ValueError(f"pad: can't extend empty axis {axis} using modes other than 'constant'")
+        if mode in _GATHER_MODES:
             source = np.pad(np.arange(n), (int(before), int(after)), mode=mode)  # type: ignore[call-overload]  # mode: a gather mode, checked above
             out = take(out, source, axis=axis)
-    assert isinstance(out, Tensor)
+            continue
+        if mode == "linear_ramp":
+            left, right = _ramp_blocks(out, axis, int(before), int(after), ends[axis])
+        else:
+            left, right = _stat_blocks(out, axis, int(before), int(after), lengths[axis], mode)
+        out = apply(concatenate_p, *(p for p in (left, out, right) if p is not None), axis=axis)
     return out
-
