@@ -391,10 +391,13 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
     if mode == "constant":
         if isinstance(values, Tensor):
             raise TypeError("pad: constant_values must be constants (numbers or arrays), not a Tensor")
-        frame = np.pad(np.zeros(old, dtype=_float_dtype(array)), pairs, mode="constant", constant_values=values)
         index = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(pairs, old))
-        body = apply(ops.scatter_add_p, array, shape=frame.shape, index=index)
-        return body + frame if np.any(frame) else body
+        padded = tuple(int(b) + n + int(e) for (b, e), n in zip(pairs, old))
+        body = apply(ops.scatter_add_p, array, shape=padded, index=index)
+        if not np.any(np.asarray(values)):  # a zero frame: the scatter is the whole answer
+            return body
+        frame = np.pad(np.zeros(old, dtype=_float_dtype(array)), pairs, mode="constant", constant_values=values)
+        return body + frame
     out = array if isinstance(array, Tensor) else _same(array)
     for axis, ((before, after), n) in enumerate(zip(pairs, old)):
         if not (before or after):
