@@ -437,9 +437,18 @@ def _getitem_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: in
 getitem_p = Primitive("getitem", _getitem_impl, vjp=_getitem_vjp, jvp=_getitem_jvp)
 
 
+def _is_basic(item: Any) -> bool:
+    return item is None or item is Ellipsis or type(item) is slice or (isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)))
+
+
 def _scatter_add_impl(g: Any, shape: tuple[int, ...], index: tuple[Any, ...]) -> Any:
     result = np.zeros(shape, dtype=np.result_type(g))
-    np.add.at(result, index, g)  # repeated indices accumulate, as the gradient must
+    if all(_is_basic(item) for item in index):
+        # Slices and ints never name an entry twice, so adding into zeros is assigning,
+        # which is 3-4x faster than the unbuffered ufunc.at (flip, split, concatenate, pad).
+        result[index] = g
+    else:
+        np.add.at(result, index, g)  # repeated indices accumulate, as the gradient must
     return result
 
 

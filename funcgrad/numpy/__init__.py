@@ -154,6 +154,49 @@ from funcgrad.numpy._logic import result_type as result_type
 from funcgrad.numpy._logic import searchsorted as searchsorted
 from funcgrad.numpy._logic import shape as shape
 from funcgrad.numpy._logic import size as size
+from funcgrad.numpy._arrange import flip as flip
+from funcgrad.numpy._arrange import fliplr as fliplr
+from funcgrad.numpy._arrange import flipud as flipud
+from funcgrad.numpy._arrange import moveaxis as moveaxis
+from funcgrad.numpy._arrange import pad as pad
+from funcgrad.numpy._arrange import ravel as ravel
+from funcgrad.numpy._arrange import repeat as repeat
+from funcgrad.numpy._arrange import roll as roll
+from funcgrad.numpy._arrange import rollaxis as rollaxis
+from funcgrad.numpy._arrange import rot90 as rot90
+from funcgrad.numpy._arrange import swapaxes as swapaxes
+from funcgrad.numpy._arrange import tile as tile
+from funcgrad.numpy._join import append as append
+from funcgrad.numpy._join import array_split as array_split
+from funcgrad.numpy._join import atleast_1d as atleast_1d
+from funcgrad.numpy._join import atleast_2d as atleast_2d
+from funcgrad.numpy._join import atleast_3d as atleast_3d
+from funcgrad.numpy._join import c_ as c_
+from funcgrad.numpy._join import column_stack as column_stack
+from funcgrad.numpy._join import dsplit as dsplit
+from funcgrad.numpy._join import dstack as dstack
+from funcgrad.numpy._join import hsplit as hsplit
+from funcgrad.numpy._join import hstack as hstack
+from funcgrad.numpy._join import r_ as r_
+from funcgrad.numpy._join import row_stack as row_stack
+from funcgrad.numpy._join import split as split
+from funcgrad.numpy._join import vsplit as vsplit
+from funcgrad.numpy._join import vstack as vstack
+from funcgrad.numpy._diag import diag as diag
+from funcgrad.numpy._diag import diagonal as diagonal
+from funcgrad.numpy._diag import trace as trace
+from funcgrad.numpy._diag import tril as tril
+from funcgrad.numpy._diag import triu as triu
+from funcgrad.numpy._sort import msort as msort
+from funcgrad.numpy._sort import partition as partition
+from funcgrad.numpy._sort import select as select
+from funcgrad.numpy._sort import sort as sort
+from funcgrad.numpy._sort import take_along_axis as take_along_axis
+from funcgrad.numpy._contract import cross as cross
+from funcgrad.numpy._contract import inner as inner
+from funcgrad.numpy._contract import kron as kron
+from funcgrad.numpy._contract import tensordot as tensordot
+from funcgrad.numpy._contract import vdot as vdot
 from funcgrad.numpy import linalg as linalg
 
 __all__ = [
@@ -166,6 +209,7 @@ __all__ = [
     "amin",
     "angle",
     "any",
+    "append",
     "arange",
     "arccos",
     "arccosh",
@@ -181,25 +225,36 @@ __all__ = [
     "around",
     "array",
     "array_equal",
+    "array_split",
     "asarray",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
     "average",
     "broadcast_to",
+    "c_",
     "cbrt",
     "ceil",
     "clip",
+    "column_stack",
     "concatenate",
     "conj",
     "conjugate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cross",
     "cumprod",
     "cumsum",
     "deg2rad",
     "degrees",
+    "diag",
+    "diagonal",
     "diff",
     "divide",
     "dot",
+    "dsplit",
+    "dstack",
     "e",
     "einsum",
     "empty",
@@ -211,6 +266,9 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flip",
+    "fliplr",
+    "flipud",
     "floor",
     "floor_divide",
     "fmax",
@@ -220,14 +278,18 @@ __all__ = [
     "gradient",
     "greater",
     "greater_equal",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inf",
+    "inner",
     "isclose",
     "isfinite",
     "isinf",
     "isnan",
+    "kron",
     "less",
     "less_equal",
     "linspace",
@@ -249,6 +311,8 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "moveaxis",
+    "msort",
     "multiply",
     "nan",
     "nan_to_num",
@@ -262,27 +326,39 @@ __all__ = [
     "ones",
     "ones_like",
     "outer",
+    "pad",
+    "partition",
     "pi",
     "power",
     "prod",
     "ptp",
+    "r_",
     "rad2deg",
     "radians",
+    "ravel",
     "real",
     "real_if_close",
     "reciprocal",
     "remainder",
+    "repeat",
     "reshape",
     "result_type",
     "rint",
+    "roll",
+    "rollaxis",
+    "rot90",
     "round",
+    "row_stack",
     "searchsorted",
+    "select",
     "shape",
     "sign",
     "sin",
     "sinc",
     "sinh",
     "size",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -290,13 +366,23 @@ __all__ = [
     "std",
     "subtract",
     "sum",
+    "swapaxes",
     "take",
+    "take_along_axis",
     "tan",
     "tanh",
+    "tensordot",
+    "tile",
+    "trace",
     "transpose",
+    "tril",
+    "triu",
     "true_divide",
     "trunc",
     "var",
+    "vdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
