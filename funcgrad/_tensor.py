@@ -307,17 +307,20 @@ class Tensor:
         return fnp.squeeze(self, axis=axis)
 
     def ravel(self) -> Tensor:
-        return _ops.reshape_tensor(self, ((-1,),))
+        import funcgrad.numpy as fnp
+
+        return fnp.ravel(self)
 
     def flatten(self) -> Tensor:
         # ndarray.flatten copies and ravel may not; a Tensor is immutable, so they agree.
-        return _ops.reshape_tensor(self, ((-1,),))
+        import funcgrad.numpy as fnp
+
+        return fnp.ravel(self)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        perm = list(range(self.ndim))
-        a, b = _ops.normalize_axis(axis1, self.ndim, "swapaxes")[0], _ops.normalize_axis(axis2, self.ndim, "swapaxes")[0]
-        perm[a], perm[b] = perm[b], perm[a]
-        return apply(_ops.transpose_p, self, axes=tuple(perm))
+        import funcgrad.numpy as fnp
+
+        return fnp.swapaxes(self, axis1, axis2)
 
     def astype(self, dtype: Any) -> Tensor:
         """The value in another float dtype (float32 <-> float64), differentiable."""
