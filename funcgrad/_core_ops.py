@@ -59,11 +59,30 @@ negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negativ
 
 
 def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # Never form 0 ** negative or 0 * inf where the derivative is finite, to any order:
+    # each derivative is again a power, so the guards below apply at every order.
     x, y = xs
+    x_data, y_data = _data(x), _data(y)
     if i == 0:
-        return c * y * x ** (y - 1)
-    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf.
-    return c * where(np.equal(_data(x), 0), 0.0, out * log(where(np.equal(_data(x), 0), 1.0, x)))
+        if type(y) is not Tensor and np.ndim(y_data) == 0:
+            if y_data == 0:  # x ** 0 is constant: d/dx is exactly 0, even at x == 0
+                return np.zeros(np.shape(c), dtype=np.result_type(_data(c)))
+            return c * y * x ** (y - 1)  # x ** (p - 1): a constant exponent again
+        # d/dx = y x**(y-1); where x == 0 and y == 0 it is 0 (x**0 is constant), but
+        # 0 * 0**-1 is NaN. There the exponent is routed through 1 (0 * 0**1 == 0), so
+        # neither this value nor any derivative of it meets 0**-1.
+        zero = np.logical_and(np.equal(x_data, 0), np.equal(y_data, 0))
+        if not np.any(zero):
+            return c * y * x ** (y - 1)
+        return c * y * x ** where(zero, 1.0, y - 1)
+    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf. The
+    # masked entries compute 1**y log 1 from a constant base, so the derivatives of this
+    # term in x and y are 0 there too (reusing ``out`` would pass 0 * inf back to x).
+    base_zero = np.equal(x_data, 0)
+    if not np.any(base_zero):
+        return c * out * log(x)  # type: ignore[arg-type]  # a node operand here: an array or a Tensor
+    safe = where(base_zero, 1.0, x)
+    return c * where(base_zero, 0.0, safe**y * log(safe))
 
 
 power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule, elementwise=True)

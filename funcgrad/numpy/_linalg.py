@@ -18,6 +18,7 @@ from funcgrad.numpy._reduce import max as rmax
 from funcgrad.numpy._reduce import min as rmin
 from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
+from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import abs as rabs
 from funcgrad.numpy._util import data, shape
 
@@ -152,6 +153,19 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
         ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
     t = x if isinstance(x, Tensor) else Tensor(x)
+    # Every norm is 0 at the zero vector (matrix), with gradient 0 by convention. The
+    # parts of some are not finite there (|x|**p with p < 1 has an infinite slope at 0,
+    # and with p < 0 an infinite value), so zero vectors are routed through ones (the
+    # "double where") and their norms replaced by 0: no 0 * inf reaches any derivative.
+    zero = np.all(np.equal(t.data, 0), axis=axes, keepdims=True)
+    if not np.any(zero):
+        return _norm(t, ord, axes, keepdims, axis)
+    safe = where(zero, 1.0, t)
+    zero_out = zero if keepdims else np.reshape(zero, [n for k, n in enumerate(zero.shape) if k not in axes])
+    return where(zero_out, 0.0, _norm(safe, ord, axes, keepdims, axis))
+
+
+def _norm(t: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, axis: Axis) -> Tensor:
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
         return root_with_zero_gradient(rsum(t * t, axes, keepdims=keepdims), 2)
     if len(axes) == 1:
