@@ -17,7 +17,7 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._util import data, lead, shape
+from funcgrad.numpy._util import data, lead, operand, shape
 
 _LETTERS = string.ascii_letters
 
@@ -119,7 +119,7 @@ def einsum(subscripts: str, /, *operands: TensorLike) -> Tensor:
     >>> einsum("...ij,...jk->...ik", Tensor(np.ones((5, 2, 3))), Tensor(np.ones((3, 4)))).shape
     (5, 2, 4)
     """
-    inputs, output = _parse(subscripts, [shape(x) for x in operands])
+    inputs, output = _parse(subscripts, [shape(x, "einsum", f"operand {k}") for k, x in enumerate(operands)])
     return apply(einsum_p, *operands, inputs=inputs, output=output)
 
 
@@ -131,6 +131,7 @@ def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     >>> dot(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
     Tensor(11., op=matmul)
     """
+    a, b = operand(a, "dot", "a"), operand(b, "dot", "b")  # dot is a multiply, matmul or einsum
     a_ndim, b_ndim = len(shape(a)), len(shape(b))
     if a_ndim == 0 or b_ndim == 0:
         return apply(ops.multiply_p, a, b)
@@ -151,6 +152,7 @@ def outer(a: TensorLike, b: TensorLike) -> Tensor:
     Tensor([[3., 4.],
             [6., 8.]], op=multiply)
     """
+    a, b = operand(a, "outer", "a"), operand(b, "outer", "b")  # outer is reshapes and a multiply
     column = apply(ops.reshape_p, a, shape=(-1, 1))
     row = apply(ops.reshape_p, b, shape=(1, -1))
     return column * row

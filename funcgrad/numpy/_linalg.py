@@ -20,7 +20,7 @@ from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import abs as rabs
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._util import data, shape, tensor
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -143,16 +143,16 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     >>> norm(Tensor([3.0, 4.0]))
     Tensor(5., op=where)
     """
-    ndim = len(shape(x))
+    ndim = len(shape(x, "norm", "x"))
     if axis is None:
         if ord is not None and ndim not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} needs x of 1 or 2 dimensions or an axis, got {ndim}")
         axes = tuple(range(ndim))
     else:
+        ops.normalize_axis(axis, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(axis) if not isinstance(axis, (int, np.integer)) else (int(axis),)
-        ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
-    t = x if isinstance(x, Tensor) else Tensor(x)
+    t = tensor(x, "norm", "x")
     # Every norm is 0 at the zero vector (matrix), with gradient 0 by convention. The
     # parts of some are not finite there (|x|**p with p < 1 has an infinite slope at 0,
     # and with p < 0 an infinite value), so zero vectors are routed through ones (the

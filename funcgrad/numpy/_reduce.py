@@ -17,13 +17,13 @@ from funcgrad._typing import Array
 from funcgrad.numpy._select import where
 from funcgrad.numpy._shape import concatenate_p, concatenate_offsets
 from funcgrad.numpy._unary import sqrt
-from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
+from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, operand, shape
 
 Axis = Union[int, Sequence[int], None]
 
 
 def _axes(x: TensorLike, axis: Axis, op: str) -> tuple[int, ...]:
-    return ops.normalize_axis(axis, len(shape(x)), op)
+    return ops.normalize_axis(axis, len(shape(x, op, "a")), op)
 
 
 def _count(x_shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -45,6 +45,7 @@ def mean(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     >>> mean(Tensor([1.0, 2.0, 6.0]))
     Tensor(3., op=multiply)
     """
+    a = operand(a, "mean", "a")  # a composite: conversion errors must say mean, not sum
     axes = _axes(a, axis, "mean")
     count = _count(shape(a), axes)
     return sum(a, axes, keepdims=keepdims) * (1.0 / count if count else np.nan)
@@ -58,7 +59,12 @@ def var(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     >>> var(Tensor([1.0, 2.0, 3.0]), ddof=1)
     Tensor(1., op=multiply)
     """
-    axes = _axes(a, axis, "var")
+    return _var(a, axis, ddof, keepdims, "var")
+
+
+def _var(a: TensorLike, axis: Axis, ddof: int, keepdims: bool, op: str) -> Tensor:
+    a = operand(a, op, "a")  # errors name the public op (std calls this too), not sum
+    axes = _axes(a, axis, op)
     centred = a - mean(a, axes, keepdims=True)
     dof = _count(shape(a), axes) - ddof
     return sum(centred * centred, axes, keepdims=keepdims) * (1.0 / dof if dof > 0 else np.inf)
@@ -85,7 +91,7 @@ def std(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     >>> std(Tensor([1.0, 3.0]))
     Tensor(1., op=where)
     """
-    return root_with_zero_gradient(var(a, axis, ddof=ddof, keepdims=keepdims), 2)
+    return root_with_zero_gradient(_var(a, axis, ddof, keepdims, "std"), 2)
 
 
 # --- prod: an exact gradient with zeros, without dividing ---------------------------------
@@ -237,6 +243,7 @@ def cumsum(a: TensorLike, axis: int | None = None) -> Tensor:
     >>> cumsum(Tensor([1.0, 2.0, 3.0]))
     Tensor([1., 3., 6.], op=cumsum)
     """
+    a = operand(a, "cumsum", "a")
     if axis is None:
         a = apply(ops.reshape_p, a, shape=(-1,))
         axis = 0

@@ -14,7 +14,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad._typing import Array
-from funcgrad.numpy._util import data
+from funcgrad.numpy._util import data, shape
 
 
 def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
@@ -105,5 +105,6 @@ def where(condition: Any, x: TensorLike, y: TensorLike, /) -> Tensor:
     >>> where(np.array([True, False]), Tensor([1.0, 2.0]), 0.0)
     Tensor([1., 0.], op=where)
     """
+    shape(condition, "where", "condition")
     mask = np.asarray(data(condition)).astype(bool)
     return apply(ops.where_p, mask, x, y)

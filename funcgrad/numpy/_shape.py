@@ -11,13 +11,9 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._util import lead, shape
+from funcgrad.numpy._util import lead, operand, shape, tensor
 
 Shape = Union[int, Sequence[int]]
-
-
-def _tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
@@ -26,7 +22,8 @@ def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     >>> transpose(Tensor([[1.0, 2.0]])).shape
     (2, 1)
     """
-    return ops.transpose_tensor(_tensor(a), (None,) if axes is None else (tuple(axes),))
+    given = (axes,) if isinstance(axes, (int, np.integer)) else axes  # NumPy takes an int for one axis
+    return ops.transpose_tensor(tensor(a, "transpose", "a"), (None,) if given is None else (tuple(given),))
 
 
 def reshape(a: TensorLike, shape: Shape) -> Tensor:
@@ -35,7 +32,7 @@ def reshape(a: TensorLike, shape: Shape) -> Tensor:
     >>> reshape(Tensor([1.0, 2.0, 3.0, 4.0]), (2, -1)).shape
     (2, 2)
     """
-    return ops.reshape_tensor(_tensor(a), (shape,))
+    return ops.reshape_tensor(tensor(a, "reshape", "a"), (shape,))
 
 
 def broadcast_to(array: TensorLike, shape: Shape) -> Tensor:
@@ -54,6 +51,7 @@ def expand_dims(a: TensorLike, axis: Shape) -> Tensor:
     >>> expand_dims(Tensor([1.0, 2.0]), 0).shape
     (1, 2)
     """
+    a = operand(a, "expand_dims", "a")  # expand_dims and squeeze are reshapes: errors say which
     old = shape(a)
     axes = ops.normalize_axis(axis, len(old) + (1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))), "expand_dims")
     rest = iter(old)
@@ -68,6 +66,7 @@ def squeeze(a: TensorLike, axis: Shape | None = None) -> Tensor:
     >>> squeeze(Tensor([[1.0, 2.0]])).shape
     (2,)
     """
+    a = operand(a, "squeeze", "a")
     old = shape(a)
     if axis is None:
         axes = tuple(k for k, n in enumerate(old) if n == 1)
@@ -143,7 +142,7 @@ def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
     (2, 2)
     """
-    parts = list(arrays)
+    parts = [operand(x, "stack", f"arrays[{k}]") for k, x in enumerate(arrays)]
     if not parts:
         raise ValueError("stack: need at least one array")
     shapes = {shape(x) for x in parts}
@@ -161,6 +160,7 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
     >>> take(Tensor([10.0, 20.0, 30.0]), [2, 0])
     Tensor([30., 10.], op=getitem)
     """
+    a = operand(a, "take", "a")
     if axis is None:
         a = apply(ops.reshape_p, a, shape=(-1,))
         axis = 0

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from funcgrad import _core_ops as ops
+from funcgrad._dtypes import to_array
 from funcgrad._tensor import Tensor, Value
 
 
@@ -16,9 +17,59 @@ def data(x: Any) -> Any:
     return x.data if type(x) is Tensor else x
 
 
-def shape(x: Any) -> tuple[int, ...]:
-    """The shape of a Tensor, array, list or scalar, without copying a Tensor's data."""
-    return x.shape if isinstance(x, Tensor) else np.shape(x)
+def shape(x: Any, op: str = "", arg: str = "") -> tuple[int, ...]:
+    """The shape of a Tensor, array, list or scalar, without copying a Tensor's data.
+
+    A public wrapper passes its own name and the argument's, so that a ragged list is
+    refused in the op's words (``sum: a is a ragged nested sequence ...``), not NumPy's
+    or those of an op the wrapper happens to call.
+    """
+    if isinstance(x, Tensor):
+        return x.shape
+    try:
+        return np.shape(x)
+    except ValueError as error:  # a ragged list: NumPy cannot give it one shape
+        raise TypeError(
+            f"{op or 'funcgrad'}: {arg or 'an operand'} is a ragged nested sequence (rows of different lengths) "
+            f"and cannot be read as an array ({error})"
+        ) from None
+
+
+def _holds_tensor(x: Any) -> bool:
+    """Whether a nested list or tuple holds a Tensor anywhere (an iterative search)."""
+    stack = [x]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            return True
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def operand(x: Any, op: str, arg: str) -> Any:
+    """``x`` ready for ``apply``, refused in the words of ``op`` when it is no array.
+
+    A wrapper whose primitive has another name (``cumsum`` reshapes first, ``dot`` is a
+    ``matmul``) converts its raw operands here, so that a complex or ragged input is
+    reported as ``cumsum: a: ...``, never ``reshape: operand 0: ...``. Tensors, floats,
+    float arrays and lists that hold Tensors pass through unchanged.
+    """
+    if isinstance(x, Tensor) or type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f"):
+        return x
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        return x
+    shape(x, op, arg)
+    return to_array(x, f"{op}: {arg}", copy=False)
+
+
+def tensor(x: Any, op: str, arg: str) -> Tensor:
+    """``x`` as a Tensor, refused in the words of ``op`` (not ``Tensor(data)``) when it is
+    not an array."""
+    if isinstance(x, Tensor):
+        return x
+    shape(x, op, arg)
+    return Tensor(to_array(x, f"{op}: {arg}", copy=False))
 
 
 def lead(c: Value, ndim: int) -> int:
