@@ -458,12 +458,25 @@ def _scatter_add_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i
 scatter_add_p = Primitive("scatter_add", _scatter_add_impl, vjp=_scatter_add_vjp, jvp=_scatter_add_jvp)
 
 
+def tensor_index_error(op: str, dtype: Any) -> IndexError:
+    """Why an index is a float Tensor, and what to do: it is almost always an integer
+    argument that ``grad`` differentiates (argnums=None promotes it to float64)."""
+    return IndexError(
+        f"{op}: index arrays must be integer or boolean, got a Tensor of dtype {dtype}. An index that is a "
+        "Tensor is a differentiated argument: grad (and value_and_grad) with argnums=None differentiate "
+        "every positional argument and promote integers to float64. Pass argnums= naming only the "
+        "parameters to differentiate (e.g. grad(f, argnums=0)), so the index stays an integer array"
+    )
+
+
 def normalize_index(index: Any) -> tuple[Any, ...]:
     """An index as a tuple of NumPy-ready items: Tensors and lists become arrays."""
     items = index if isinstance(index, tuple) else (index,)
     normalized = []
     for item in items:
         if isinstance(item, Tensor):
+            if item.data.dtype.kind == "f":
+                raise tensor_index_error("getitem", item.data.dtype)
             item = item.data
         if isinstance(item, list):
             item = np.asarray(item)

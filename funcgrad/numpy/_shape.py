@@ -165,6 +165,8 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
         a = apply(ops.reshape_p, a, shape=(-1,))
         axis = 0
     (axis,) = ops.normalize_axis(axis, len(shape(a)), "take")
+    if isinstance(indices, Tensor) and indices.data.dtype.kind == "f":
+        raise ops.tensor_index_error("take", indices.data.dtype)
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if index.dtype.kind not in "iu":
         raise IndexError(f"take: indices must be integers, got dtype {index.dtype}")
