@@ -91,7 +91,7 @@ class custom_vjp(Generic[P, R]):
         pair = self._fwd(*positional)
         # A bare output would unpack along its first axis into (out[0], out[1]) and give a
         # wrong value silently; ask for the pair instead.
-        if not isinstance(pair, tuple) or len(pair) != 2:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(
                 f"{self._primitive_name()}: fwd ({_name(self._fwd)}) must return a pair (out, residuals), "
                 f"got {_describe(pair)}; return (out, ()) when bwd needs no residuals"
