@@ -21,7 +21,7 @@ from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._arrange import moveaxis
 from funcgrad.numpy._shape import stack
-from funcgrad.numpy._util import data, lead, shape
+from funcgrad.numpy._util import data, lead, operand, shape
 
 _LETTERS = string.ascii_letters
 
@@ -159,7 +159,7 @@ def einsum(subscripts: Union[str, TensorLike], /, *operands: Any, optimize: Any 
     """
     if not isinstance(subscripts, str):
         subscripts, operands = _interleaved((subscripts,) + operands)
-    inputs, output = _parse(subscripts, [shape(x) for x in operands])
+    inputs, output = _parse(subscripts, [shape(x, "einsum", f"operand {k}") for k, x in enumerate(operands)])
     return apply(einsum_p, *operands, inputs=inputs, output=output)
 
 
@@ -171,6 +171,7 @@ def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     >>> dot(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
     Tensor(11., op=matmul)
     """
+    a, b = operand(a, "dot", "a"), operand(b, "dot", "b")  # dot is a multiply, matmul or einsum
     a_ndim, b_ndim = len(shape(a)), len(shape(b))
     if a_ndim == 0 or b_ndim == 0:
         return apply(ops.multiply_p, a, b)
@@ -191,6 +192,7 @@ def outer(a: TensorLike, b: TensorLike) -> Tensor:
     Tensor([[3., 4.],
             [6., 8.]], op=multiply)
     """
+    a, b = operand(a, "outer", "a"), operand(b, "outer", "b")  # outer is reshapes and a multiply
     column = apply(ops.reshape_p, a, shape=(-1, 1))
     row = apply(ops.reshape_p, b, shape=(1, -1))
     return column * row

@@ -16,8 +16,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._shape import _tensor
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._util import data, shape, tensor
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -181,7 +180,7 @@ def matrix_power(a: TensorLike, n: int) -> Tensor:
         raise ValueError(f"matrix_power: expected a square matrix or a stack of them, got shape {s}")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
-    t = _tensor(a)
+    t = tensor(a)
     n = int(n)
     if n == 0:  # the identity: no dependence on a, a zero gradient
         return Tensor(np.broadcast_to(np.eye(s[-1], dtype=t.dtype), s))
@@ -231,7 +230,7 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: None = None) -> Tensor:
     """
     if out is not None:
         raise TypeError("multi_dot: out= is not supported (Tensors are immutable)")
-    parts = [_tensor(x) for x in arrays]
+    parts = [tensor(x) for x in arrays]
     if len(parts) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
     first, last = parts[0].ndim == 1, parts[-1].ndim == 1
