@@ -28,6 +28,14 @@ def _spd(m: Any) -> Any:
     return 0.5 * (m + m.T) + 3.0 * np.eye(n, dtype=m.dtype)
 
 
+def _banded(ab: Any, u: int) -> Any:
+    """Banded storage with a dominant diagonal (row ``u``): a well-conditioned matrix."""
+    ab = _arr(ab)
+    shift = np.zeros(ab.shape, dtype=_dtype(ab))
+    shift[u] = 3.0
+    return ab + shift
+
+
 def _simplex(w: Any) -> Any:
     """Positive weights along axis 0 made into points of the simplex."""
     w = _arr(w)
@@ -193,11 +201,11 @@ else:
         ),
         # dirichlet: x on the simplex along axis 0, alpha > 0
         Row("scipy.stats.dirichlet.logpdf", lambda w, a: fst.dirichlet.logpdf(_simplex(w), a),
-            lambda w, a: st.dirichlet.logpdf(_simplex(w), a), (((3,), (3,)), ((3, 2), (3,))), domain=(0.5, 2.0)),
+            lambda w, a: st.dirichlet.logpdf(_simplex(np.float64(w)), a), (((3,), (3,)), ((3, 2), (3,))), domain=(0.5, 2.0)),
         Row("scipy.stats.dirichlet.pdf", lambda w, a: fst.dirichlet.pdf(_simplex(w), a),
-            lambda w, a: st.dirichlet.pdf(_simplex(w), a), (((3,), (3,)),), domain=(0.5, 2.0)),
+            lambda w, a: st.dirichlet.pdf(_simplex(np.float64(w)), a), (((3,), (3,)),), domain=(0.5, 2.0)),
         Row("scipy.stats.dirichlet.logpdf", lambda w, a: fst.dirichlet.logpdf(_simplex(w)[:2], a),
-            lambda w, a: st.dirichlet.logpdf(_simplex(w)[:2], a), (((3,), (3,)),), domain=(0.5, 2.0)),
+            lambda w, a: st.dirichlet.logpdf(_simplex(np.float64(w))[:2], a), (((3,), (3,)),), domain=(0.5, 2.0)),
         Row("scipy.stats.dirichlet.entropy", fst.dirichlet.entropy, st.dirichlet.entropy, (((3,),),), domain=(0.5, 3.0)),
         # multivariate_normal: cov = sym(m) + 3 I, positive definite
         Row("scipy.stats.multivariate_normal.logpdf", lambda x, mean, m: fst.multivariate_normal.logpdf(x, mean, _spd(m)),
@@ -230,6 +238,9 @@ else:
             kwargs=({"lower": False}, {"lower": True})),
         Row("scipy.linalg.expm", fsl.expm, sl.expm, (((3, 3),), ((2, 2, 2),)), domain=(-1.0, 1.0), rtol32=1e-3),
         Row("scipy.linalg.sqrtm", lambda m: fsl.sqrtm(_spd(m)), lambda m: sl.sqrtm(_spd(m)), (((3, 3),),), rtol32=1e-3),
+        Row("scipy.linalg.solve_banded", lambda ab, b, l, u: fsl.solve_banded((l, u), _banded(ab, u), b),
+            lambda ab, b, l, u: sl.solve_banded((l, u), _banded(ab, u), b), (((3, 4), (4,)), ((3, 4), (4, 2))),
+            kwargs=({"l": 1, "u": 1}, {"l": 2, "u": 0}, {"l": 0, "u": 2})),
         Row("scipy.linalg.solve_sylvester", fsl.solve_sylvester, sl.solve_sylvester,
             (((3, 3), (2, 2), (3, 2)),), make=_well_conditioned),
     )

@@ -12,6 +12,7 @@ function and the argument.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
@@ -89,6 +90,10 @@ def wrapper(row: Row, prim: Primitive, module: str) -> Callable[..., Tensor]:
     op.__name__ = op.__qualname__ = row.name
     op.__module__ = module
     op.__doc__ = docstring(row)
+    positional = inspect.Parameter.POSITIONAL_ONLY
+    op.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # what help() and inspect show
+        [inspect.Parameter(name, positional) for name in row.args], return_annotation="Tensor"
+    )
     return op
 
 

@@ -336,3 +336,91 @@ def sqrtm(A: TensorLike) -> Tensor:
     """
     _square(A, "sqrtm", "A")
     return apply(sqrtm_p, A)
+
+
+# --- solve_banded: rules move between banded storage and dense matrices by gathers -------------
+def _solve_banded_impl(ab: Any, b: Any, l: int, u: int) -> Any:
+    n = ab.shape[1]
+
+    def solve(m: Any) -> Any:
+        return sl.solve_banded((l, u), ab, m)
+
+    return _stack_solve(solve, np.asarray(b), n).astype(_dtype(ab, b), copy=False)
+
+
+def _gather(x: Value, rows: Any, cols: Any, valid: Any) -> Value:
+    """``x[..., rows, cols]`` where ``valid``, 0 elsewhere (the indices there are clipped)."""
+    picked = bind(ops.getitem_p, x, index=(Ellipsis, rows, cols))
+    mask: Array = valid.astype(data(x).dtype)
+    return picked * mask
+
+
+def _band_to_dense(ab: Value, l: int, u: int) -> Value:
+    """A[i, j] = ab[u + i - j, j] on the band, 0 off it."""
+    n = ab.shape[-1]
+    i, j = np.indices((n, n))
+    r = u + i - j
+    return _gather(ab, np.clip(r, 0, l + u), j, (r >= 0) & (r <= l + u))
+
+
+def _dense_to_band(m: Value, l: int, u: int) -> Value:
+    """ab[r, j] = M[r - u + j, j] for the rows of the band that exist, 0 elsewhere."""
+    n = m.shape[-1]
+    r, j = np.indices((l + u + 1, n))
+    i = r - u + j
+    return _gather(m, np.clip(i, 0, n - 1), j, (i >= 0) & (i < n))
+
+
+def _banded_transpose(ab: Operand, l: int, u: int) -> Value:
+    """The banded storage of A^T, with (u, l) bands: abT[r, j] = ab[u + l - r, r - l + j]."""
+    n = np.shape(data(ab))[-1]
+    r, j = np.indices((l + u + 1, n))
+    c = r - l + j
+    return _gather(ab, u + l - r, np.clip(c, 0, n - 1), (c >= 0) & (c < n))  # type: ignore[arg-type]  # ab is an array or Tensor here
+
+
+def _solve_banded_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    l, u = p["l"], p["u"]
+    gb = bind(solve_banded_p, _banded_transpose(xs[0], l, u), c, l=u, u=l)
+    if i == 1:
+        return gb
+    return -_dense_to_band(gb @ swap_last(out), l, u)
+
+
+def _solve_banded_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    l, u = p["l"], p["u"]
+    rhs = c if i == 1 else -(_band_to_dense(c, l, u) @ out)
+    return bind(solve_banded_p, xs[0], rhs, l=l, u=u)
+
+
+solve_banded_p = Primitive("solve_banded", _solve_banded_impl, vjp=_solve_banded_vjp, jvp=_solve_banded_jvp)
+
+
+def solve_banded(
+    l_and_u: tuple[int, int],
+    ab: TensorLike,
+    b: TensorLike,
+    overwrite_ab: bool = False,
+    overwrite_b: bool = False,
+    check_finite: bool = True,
+) -> Tensor:
+    """``x`` with ``A @ x == b``, ``A`` banded with ``(l, u)`` sub- and superdiagonals held
+    in ``ab`` as SciPy stores them (``A[i, j] == ab[u + i - j, j]``).
+
+    d/db = A^-T g (a banded solve with the storage of A^T), d/dab = -(d/db) x^T on the
+    band, in banded storage (JVP: rule).
+
+    >>> solve_banded((1, 1), Tensor([[0.0, 1.0], [2.0, 2.0], [1.0, 0.0]]), Tensor([3.0, 3.0]))
+    Tensor([1., 1.], op=reshape)
+    """
+    l, u = (int(v) for v in l_and_u)
+    ab_shape = shape(ab)
+    if l < 0 or u < 0 or len(ab_shape) != 2 or ab_shape[0] != l + u + 1:
+        raise ValueError(f"solve_banded: ab must have l + u + 1 = {l + u + 1} rows for (l, u) = {(l, u)}, got shape {ab_shape}")
+    n = ab_shape[1]
+    b_shape = shape(b)
+    if len(b_shape) not in (1, 2) or b_shape[0] != n:
+        raise ValueError(f"solve_banded: b of shape {b_shape} does not fit ab of shape {ab_shape}")
+    vector = len(b_shape) == 1
+    x = apply(solve_banded_p, ab, fnp_reshape(b, (n, 1)) if vector else b, l=l, u=u)
+    return fnp_reshape(x, (n,)) if vector else x
