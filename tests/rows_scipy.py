@@ -54,6 +54,7 @@ try:
     from funcgrad.scipy import stats as fst
 except ImportError:  # pragma: no cover - the scipy extra is not installed
     ROWS: tuple[Row, ...] = ()
+    NON_DIFFERENTIABLE: dict[str, str] = {}
 else:
 
     def _s(name: str) -> str:
@@ -252,3 +253,8 @@ else:
     )
 
     ROWS = SPECIAL + STATS + LINALG + SIGNAL
+
+    #: Not a gradient-table row: the table checks order 2 and forward mode, and odeint's
+    #: adjoint gradient is first-order reverse mode only (they raise NotImplementedError).
+    #: tests/test_scipy.py checks its values and first derivatives.
+    NON_DIFFERENTIABLE = {"scipy.integrate.odeint": "first-order reverse mode only (the adjoint method)"}

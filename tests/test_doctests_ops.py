@@ -51,10 +51,10 @@ def _public_ops() -> list[tuple[str, Any]]:
 def _scipy_ops() -> list[tuple[str, Any]]:
     """``("scipy.stats.norm.logpdf", fn)``, ...: every public scipy function (none without SciPy)."""
     try:
-        from funcgrad.scipy import linalg, signal, special, stats
+        from funcgrad.scipy import integrate, linalg, signal, special, stats
     except ImportError:
         return []
-    ops = [(f"{m.__name__.removeprefix('funcgrad.')}.{n}", getattr(m, n)) for m in (special, linalg, signal) for n in m.__all__]
+    ops = [(f"{m.__name__.removeprefix('funcgrad.')}.{n}", getattr(m, n)) for m in (special, linalg, signal, integrate) for n in m.__all__]
     for dist in stats.__all__:
         module = getattr(stats, dist)
         ops += [(f"scipy.stats.{dist}.{n}", getattr(module, n)) for n in module.__all__]

@@ -167,10 +167,10 @@ _family_tables()
 def _scipy_exported() -> set[str]:
     """``scipy.special.erf``, ``scipy.stats.norm.logpdf``, ...: none without SciPy."""
     try:
-        from funcgrad.scipy import linalg, signal, special, stats
+        from funcgrad.scipy import integrate, linalg, signal, special, stats
     except ImportError:
         return set()
-    names = {f"scipy.{m.__name__.rpartition('.')[2]}.{n}" for m in (special, linalg, signal) for n in m.__all__}
+    names = {f"scipy.{m.__name__.rpartition('.')[2]}.{n}" for m in (special, linalg, signal, integrate) for n in m.__all__}
     for dist in stats.__all__:
         names |= {f"scipy.stats.{dist}.{n}" for n in getattr(stats, dist).__all__}
     return names

@@ -17,6 +17,7 @@ import funcgrad.numpy as fnp  # noqa: E402
 import funcgrad.scipy.special as fsp  # noqa: E402
 from funcgrad import Tensor, grad, hessian, jacfwd, jvp  # noqa: E402
 from funcgrad.scipy import linalg, stats  # noqa: E402
+from funcgrad.scipy.integrate import odeint  # noqa: E402
 from funcgrad.scipy.signal import convolve  # noqa: E402
 from funcgrad.testing import check_grads  # noqa: E402
 
@@ -150,3 +151,39 @@ def test_convolve_jacobian_in_forward_mode_matches_reverse() -> None:
 def test_wrong_arity_is_a_type_error_naming_the_function() -> None:
     with pytest.raises(TypeError, match="xlogy"):
         fsp.xlogy(Tensor([1.0]))  # type: ignore[call-arg]  # on purpose
+
+
+def _dynamics(y: object, t: object, w: object, b: object) -> object:
+    return fnp.tanh(fnp.matmul(w, y) + b) * fnp.cos(t)  # type: ignore[arg-type, operator]  # Tensors at run time
+
+
+ODE = (np.array([0.5, 1.0]), np.array([0.0, 0.5, 1.2]), np.array([[0.2, -0.5], [0.4, 0.1]]), np.array([0.1, -0.3]))
+
+
+def test_odeint_matches_scipy() -> None:
+    import scipy.integrate as si
+
+    y0, t, w, b = ODE
+    want = si.odeint(lambda y, s: np.tanh(w @ y + b) * np.cos(s), y0, t, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(odeint(_dynamics, y0, t, (w, b)).data, want, rtol=1e-8)
+
+
+def test_odeint_adjoint_gradients_match_finite_differences_in_y0_t_and_args() -> None:
+    check_grads(lambda y0, t, w, b: odeint(_dynamics, y0, t, (w, b)), *ODE, order=1, modes=("rev",))
+
+
+def test_odeint_jacobian_stacks_one_adjoint_per_row() -> None:
+    from funcgrad import jacobian
+
+    y0, t, w, b = ODE
+    jac = jacobian(lambda y0: odeint(_dynamics, y0, t, (w, b)))(y0)
+    assert jac.shape == (3, 2, 2)
+    np.testing.assert_allclose(jac[0], np.eye(2), atol=1e-8)  # y(t0) = y0
+
+
+def test_odeint_refuses_forward_mode_and_second_derivatives() -> None:
+    y0, t, w, b = ODE
+    with pytest.raises(NotImplementedError, match="odeint"):
+        jvp(lambda y0: odeint(_dynamics, y0, t, (w, b)), (y0,), (y0,))
+    with pytest.raises(NotImplementedError, match="odeint"):
+        hessian(lambda y0: fnp.sum(odeint(_dynamics, y0, t, (w, b))))(y0)
