@@ -1,10 +1,8 @@
-"""funcgrad.scipy: the optional-dependency guard, the conventions of docs/scipy.md, and
-behaviour the gradient table does not reach (missing derivatives, supports, symmetry)."""
+"""funcgrad.scipy: the conventions of docs/scipy.md, and behaviour the gradient table
+does not reach (missing derivatives, supports, symmetry, odeint). The guard for a
+missing SciPy is in tests/test_scipy_extra.py."""
 
 from __future__ import annotations
-
-import importlib
-import sys
 
 import numpy as np
 import pytest
@@ -20,15 +18,6 @@ from funcgrad.scipy import linalg, stats  # noqa: E402
 from funcgrad.scipy.integrate import odeint  # noqa: E402
 from funcgrad.scipy.signal import convolve  # noqa: E402
 from funcgrad.testing import check_grads  # noqa: E402
-
-
-def test_import_without_scipy_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(sys.modules):
-        if name == "funcgrad.scipy" or name.startswith("funcgrad.scipy.") or name == "scipy" or name.startswith("scipy."):
-            monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "scipy", None)  # what a missing package looks like to import
-    with pytest.raises(ImportError, match=r"pip install 'funcgrad\[scipy\]'"):
-        importlib.import_module("funcgrad.scipy")
 
 
 def test_xlogy_is_zero_at_zero_zero_with_zero_gradients() -> None:
