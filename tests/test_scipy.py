@@ -81,6 +81,10 @@ def test_logsumexp_is_stable_and_drops_zero_weights() -> None:
     assert fsp.logsumexp(np.array([1000.0, 1000.0])).data == pytest.approx(1000.0 + np.log(2.0))
     g = grad(lambda a: fsp.logsumexp(a, b=np.array([1.0, 0.0])), argnums=0)(np.array([0.0, 0.0]))
     np.testing.assert_allclose(g, [1.0, 0.0])
+    gb = grad(lambda b: fsp.logsumexp(np.array([0.0, 0.0]), b=b), argnums=0)(np.array([1.0, 0.0]))
+    np.testing.assert_allclose(gb, [1.0, 1.0])  # exp(a - out): finite at the zero weight
+    big = fsp.logsumexp(np.array([1000.0, 999.0]), b=np.array([0.5, 2.0]))
+    assert big.data == pytest.approx(sc.logsumexp([1000.0, 999.0], b=[0.5, 2.0]))
 
 
 def test_outside_the_support_values_match_scipy_and_gradients_are_zero() -> None:

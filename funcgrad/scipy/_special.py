@@ -307,6 +307,11 @@ def multigammaln(a: TensorLike, d: int) -> Tensor:
 
 
 # --- logsumexp: nn.logsumexp, with SciPy's weights b ------------------------------------
+def _as_tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else fnp.add(x, 0.0)  # a list or array, as ops take it
+
+
+
 Axis = Union[int, Sequence[int], None]
 
 
@@ -315,18 +320,28 @@ def logsumexp(
 ) -> Tensor:
     """``log(sum(b * exp(a)))`` over ``axis``, shifted by the maximum so it never overflows.
 
-    d/da = softmax(a + log b) along ``axis``; d/db = exp(a - logsumexp) (JVP: rule, that
-    of ``funcgrad.nn.logsumexp``). Weights ``b`` must be >= 0 (a zero weight drops its
-    term); ``return_sign=True`` (for negative weights) raises NotImplementedError.
+    d/da = b exp(a - out) and d/db = exp(a - out) along ``axis`` (JVP: rule, that of
+    ``funcgrad.nn.logsumexp``, without b; derived, a composite, with b). Weights ``b``
+    must be >= 0 (a zero weight drops its term, with a finite gradient);
+    ``return_sign=True`` (for negative weights) raises NotImplementedError.
 
     >>> logsumexp(Tensor([1000.0, 1000.0]))
     Tensor(1000.69314718, op=logsumexp)
     >>> logsumexp(Tensor([0.0, 0.0]), b=np.array([1.0, 0.0]))
-    Tensor(0., op=logsumexp)
+    Tensor(0., op=reshape)
     """
     if return_sign:
         raise NotImplementedError("logsumexp: return_sign=True (negative weights b) is not supported")
-    if b is not None:
-        with np.errstate(divide="ignore"):  # a zero weight is a term of -inf
-            a = fnp.add(a, fnp.log(b))
-    return nn.logsumexp(a, axis=axis, keepdims=keepdims)
+    if b is None:
+        return nn.logsumexp(a, axis=axis, keepdims=keepdims)
+    # m + log(sum(b exp(a - m))) with m the maximum of a, a constant: the value does not
+    # depend on m, so neither does the (exact) gradient, and no term overflows. Unlike
+    # logsumexp(a + log b), d/db = exp(a - out) stays finite at a zero weight.
+    a, b = _as_tensor(a), _as_tensor(b)
+    both = np.broadcast_shapes(a.shape, b.shape)
+    axes = ops.normalize_axis(axis, len(both), "logsumexp")
+    top = np.max(np.broadcast_to(a.data, both), axis=axes, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0).astype(np.result_type(a.data, b.data))
+    with np.errstate(divide="ignore"):  # all weights zero: log(0) = -inf, as SciPy
+        total = fnp.log(fnp.sum(fnp.multiply(b, fnp.exp(fnp.subtract(a, top))), axis=axes, keepdims=True)) + top
+    return total if keepdims else fnp.squeeze(total, axis=axes)
