@@ -18,7 +18,7 @@ from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
-from funcgrad.numpy._shape import concatenate_p
+from funcgrad.numpy._shape import join
 from funcgrad.numpy._util import data, lead, shape
 
 
@@ -231,9 +231,9 @@ def _frechet(a: Value, e: Value) -> Value:
     k = e.ndim
     a_b = ops.broadcast_to(a, e.shape)
     zero = np.zeros(e.shape, dtype=data(e).dtype)
-    top = bind(concatenate_p, a_b, e, axis=k - 1)
-    bottom = bind(concatenate_p, zero, a_b, axis=k - 1)
-    block = bind(expm_p, bind(concatenate_p, top, bottom, axis=k - 2))
+    top = join([a_b, e], k - 1)
+    bottom = join([zero, a_b], k - 1)
+    block = bind(expm_p, join([top, bottom], k - 2))
     return bind(ops.getitem_p, block, index=(Ellipsis, slice(0, n), slice(n, 2 * n)))
 
 
