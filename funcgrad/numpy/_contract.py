@@ -115,7 +115,7 @@ def einsum(subscripts: str, /, *operands: TensorLike) -> Tensor:
     with diagonals and operand-only sums restored by constants (JVP: rule).
 
     >>> einsum("ii->", Tensor([[1.0, 2.0], [3.0, 4.0]]))
-    Tensor(5., op=einsum)
+    Tensor(5.0, op=einsum)
     >>> einsum("...ij,...jk->...ik", Tensor(np.ones((5, 2, 3))), Tensor(np.ones((3, 4)))).shape
     (5, 2, 4)
     """
@@ -129,7 +129,7 @@ def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     b's free axes, d/db = a . g over a's, as for matmul (JVP: rules).
 
     >>> dot(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
-    Tensor(11., op=matmul)
+    Tensor(11.0, op=matmul)
     """
     a_ndim, b_ndim = len(shape(a)), len(shape(b))
     if a_ndim == 0 or b_ndim == 0:

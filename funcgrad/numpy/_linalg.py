@@ -122,7 +122,7 @@ def det(a: TensorLike) -> Tensor:
     ``numpy.linalg.LinAlgError`` (the value itself is computed, 0 or nearly).
 
     >>> det(Tensor([[2.0, 1.0], [1.0, 3.0]]))
-    Tensor(5., op=det)
+    Tensor(5.0, op=det)
     """
     return apply(det_p, a)
 
@@ -140,7 +140,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     raise NotImplementedError.
 
     >>> norm(Tensor([3.0, 4.0]))
-    Tensor(5., op=where)
+    Tensor(5.0, op=where)
     """
     ndim = len(shape(x))
     if axis is None:

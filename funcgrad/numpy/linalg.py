@@ -2,7 +2,7 @@
 
 >>> import funcgrad.numpy as fnp
 >>> fnp.linalg.det(np.eye(2))
-Tensor(1., op=det)
+Tensor(1.0, op=det)
 """
 
 import numpy as np
