@@ -35,14 +35,14 @@ from typing import Any, Callable, Literal, Optional, Sequence
 import attrs
 import numpy as np
 
-import funcgrad
 from funcgrad import _graph, _transforms
 from funcgrad._tensor import Tensor
 from funcgrad._tree import flatten_with_paths
 
 __all__ = ["NonfiniteReport", "explain_nonfinite"]
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(funcgrad.__file__)) + os.sep
+# The package's folder: frames from files under it are funcgrad's, not the user's.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(_graph.__file__)) + os.sep
 _MAX_ENTRIES = 5
 
 
