@@ -386,8 +386,8 @@ def warmup_cosine_decay(init_value: float, peak_value: float, warmup_steps: int,
     as optax's ``warmup_cosine_decay_schedule``.
 
     >>> s = warmup_cosine_decay(0.0, 1.0, warmup_steps=2, decay_steps=4)
-    >>> [round(s(step), 3) for step in range(6)]
-    [0.0, 0.5, 1.0, 0.5, 0.0, 0.0]
+    >>> tuple(round(s(step), 3) for step in range(6))
+    (0.0, 0.5, 1.0, 0.5, 0.0, 0.0)
     """
     warmup = linear_schedule(init_value, peak_value, warmup_steps)
     span = max(decay_steps - warmup_steps, 1)
