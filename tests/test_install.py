@@ -85,7 +85,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """``(python of a fresh venv with funcgrad installed editable, a user folder, what
-    mypy said of the user's script before the install)``."""
+    the venv's Python found for funcgrad before the install)``."""
     base = tmp_path_factory.mktemp("install")
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -95,7 +95,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str
     user = base / "user"
     user.mkdir()
     (user / "train.py").write_text(USER_SCRIPT)
-    before = _run([str(python), "-m", "mypy", "--strict", "--no-incremental", "train.py"], user)
+    before = _run([str(python), "-c", "import importlib.util as u; print(u.find_spec('funcgrad'))"], user)
     result = _run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
          "--no-build-isolation", "--no-index", "-e", str(ROOT)],
@@ -107,7 +107,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str
 
 def test_before_the_install_the_temporary_venv_has_no_funcgrad(installed: tuple[Path, Path, str]) -> None:
     # The borrowed packages do not leak the test venv's own funcgrad: only the install can.
-    assert 'Cannot find implementation or library stub for module named "funcgrad' in installed[2], installed[2]
+    assert installed[2].strip() == "None", installed[2]
 
 
 def test_editable_install_is_a_plain_path_entry_not_an_import_hook(installed: tuple[Path, Path, str]) -> None:
@@ -137,7 +137,9 @@ def test_mypy_strict_sees_the_install_from_a_user_folder(installed: tuple[Path, 
 
 def test_pyright_strict_sees_the_install_from_a_user_folder(installed: tuple[Path, Path, str]) -> None:
     pytest.importorskip("pyright", reason="pyright is in the test extra")
-    if shutil.which("node") is None:  # the PyPI package bundles pyright and runs it on the machine's node
+    if shutil.which("node") is None and not os.environ.get("CI"):
+        # The PyPI package bundles pyright and runs it on the machine's node; without
+        # one it would download a node runtime, which an offline machine cannot.
         pytest.skip("pyright needs node on PATH (apt-get install nodejs)")
     python, user, _ = installed
     result = _run([sys.executable, "-m", "pyright", "--pythonpath", str(python), "train.py"], user)
