@@ -75,7 +75,8 @@ class NonfiniteReport:
         kinds = sorted({_kind(value) for _, value in self.entries})
         head = {
             "argument": f"{self.where} already holds {' and '.join(kinds)} (it arrives from the caller)",
-            "forward": f"forward: {self.op} produced {' and '.join(kinds)} from finite operands",
+            "forward": f"forward: {self.op} produced {' and '.join(kinds)} "
+            + ("from finite operands" if self.where == "output" else f"({self.where})"),
             "backward": f"backward: the derivative rule of {self.op} ({self.where}) produced "
             f"{' and '.join(kinds)} from a finite cotangent",
         }[self.phase]
@@ -108,6 +109,10 @@ def _finite(value: Any) -> bool:
     return bool(np.all(np.isfinite(value.data if isinstance(value, Tensor) else value)))
 
 
+def _computed(x: Any) -> bool:
+    return type(x) is Tensor and x.primitive is not None
+
+
 def _user_frame(frame: Optional[FrameType]) -> Optional[FrameType]:
     """The innermost frame outside the funcgrad package: the line of yours."""
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
@@ -134,7 +139,9 @@ class _Recorder:
         self.lines[id(arg)] = (user.f_code.co_filename, user.f_lineno) if user is not None else ("?", 0)
         self.keep.append(arg)
         if self.first is None and arg.primitive is not None and not _finite(arg):
-            if all(_finite(x) for x in arg.inputs):
+            # Made here from finite operands, or from a constant (a closed-over array,
+            # a Tensor(...) made inside fn) that already held it: either way, the start.
+            if all(_finite(x) or not _computed(x) for x in arg.inputs):
                 self.first = arg
 
 
@@ -199,7 +206,9 @@ def explain_nonfinite(
         if recorder.first is not None:
             node = recorder.first
             assert node.primitive is not None
-            return _report("forward", node.primitive.name, "output", node.data, lines.get(id(node)), node.inputs)
+            constants = [i for i, x in enumerate(node.inputs) if not _finite(x)]
+            where = f"operand {constants[0]}, a constant, already held it" if constants else "output"
+            return _report("forward", node.primitive.name, where, node.data, lines.get(id(node)), node.inputs)
         out = _transforms.check_output(out, "explain_nonfinite")
         if not isinstance(out, Tensor):
             return None if _finite(out) else _report("forward", "constant", "output", out, None, ())

@@ -137,3 +137,15 @@ def test_reports_from_many_threads_at_once_are_each_their_own() -> None:
 def test_a_bad_argnums_is_refused_like_grad() -> None:
     with pytest.raises(ValueError, match="explain_nonfinite: argnums=3"):
         explain_nonfinite(sqrt_of_zero, argnums=3)(np.ones(2))
+
+
+def test_a_nan_constant_inside_fn_is_reported_at_the_op_that_uses_it() -> None:
+    bad = np.array([1.0, np.inf])
+
+    def f(x: Tensor) -> Tensor:
+        return (x * bad).sum()
+
+    report = explain_nonfinite(f)(np.ones(2))
+    assert report is not None
+    assert (report.phase, report.op, report.where) == ("forward", "multiply", "operand 1, a constant, already held it")
+    assert report.lineno == line_of(f, "x * bad") and "(operand 1, a constant" in str(report)

@@ -150,3 +150,15 @@ def test_pyright_strict_sees_the_install_from_a_user_folder(installed: tuple[Pat
 def test_version_is_single_sourced_in_the_metadata() -> None:
     assert funcgrad.__version__ == importlib.metadata.version("funcgrad")
     assert "dynamic" in (ROOT / "pyproject.toml").read_text()
+
+
+def test_the_wheel_ships_py_typed_and_the_version(tmp_path: Path) -> None:
+    result = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
+                   "-w", str(tmp_path), str(ROOT)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import zipfile
+
+    (wheel,) = tmp_path.glob("funcgrad-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "funcgrad/py.typed" in names and "funcgrad/optim.py" in names
+    assert wheel.name.startswith(f"funcgrad-{funcgrad.__version__}-")
