@@ -21,6 +21,11 @@ from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "softplus"]
 
+
+def __dir__() -> list[str]:
+    # dir(funcgrad.nn) lists the public functions, not the imports and rules behind them.
+    return list(__all__)
+
 Axis = Union[int, Sequence[int], None]
 
 

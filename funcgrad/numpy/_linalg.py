@@ -119,7 +119,7 @@ def det(a: TensorLike) -> Tensor:
     ``numpy.linalg.LinAlgError`` (the value itself is computed, 0 or nearly).
 
     >>> det(Tensor([[2.0, 1.0], [1.0, 3.0]]))
-    Tensor(5., op=det)
+    Tensor(5.0, op=det)
     """
     return apply(det_p, a)
 
@@ -154,7 +154,7 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     matrix (sign 0, logabsdet -inf) the derivative raises ``numpy.linalg.LinAlgError``.
 
     >>> slogdet(Tensor([[-2.0, 0.0], [0.0, 3.0]]))
-    SlogdetResult(sign=Tensor(-1.), logabsdet=Tensor(1.79175947, op=logabsdet))
+    SlogdetResult(sign=Tensor(-1.0), logabsdet=Tensor(1.79175947, op=logabsdet))
     """
     s = shape(a)
     if len(s) < 2 or s[-1] != s[-2]:
@@ -226,7 +226,7 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: None = None) -> Tensor:
     The derivative is that of the chain of matmuls: d(A B) = dA B + A dB.
 
     >>> multi_dot([Tensor([1.0, 2.0]), np.eye(2), Tensor([3.0, 4.0])])
-    Tensor(11., op=reshape)
+    Tensor(11.0, op=reshape)
     """
     if out is not None:
         raise TypeError("multi_dot: out= is not supported (Tensors are immutable)")

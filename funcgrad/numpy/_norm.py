@@ -35,7 +35,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     ``max``/``min`` do).
 
     >>> norm(Tensor([3.0, 4.0]))
-    Tensor(5., op=where)
+    Tensor(5.0, op=where)
     """
     ndim = len(shape(x, "norm", "x"))
     if axis is None:

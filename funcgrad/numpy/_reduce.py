@@ -43,7 +43,7 @@ def mean(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``: ``sum / count``. d/da = 1/count (composite; JVP: rules).
 
     >>> mean(Tensor([1.0, 2.0, 6.0]))
-    Tensor(3., op=multiply)
+    Tensor(3.0, op=multiply)
     """
     a = operand(a, "mean", "a")  # a composite: conversion errors must say mean, not sum
     axes = _axes(a, axis, "mean")
@@ -57,7 +57,7 @@ def var(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     A composite of mean, subtract, multiply and sum (JVP: their rules).
 
     >>> var(Tensor([1.0, 2.0, 3.0]), ddof=1)
-    Tensor(1., op=multiply)
+    Tensor(1.0, op=multiply)
     """
     return _var(a, axis, ddof, keepdims, "var")
 
@@ -89,7 +89,7 @@ def std(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     the norm of ``a - mean`` scaled. A composite of var, sqrt and where (JVP: their rules).
 
     >>> std(Tensor([1.0, 3.0]))
-    Tensor(1., op=where)
+    Tensor(1.0, op=where)
     """
     return root_with_zero_gradient(_var(a, axis, ddof, keepdims, "std"), 2)
 
@@ -167,7 +167,7 @@ def prod(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     Exact with zeros: one zero gets the product of the rest, every other entry 0.
 
     >>> prod(Tensor([2.0, 3.0, 4.0]))
-    Tensor(24., op=prod)
+    Tensor(24.0, op=prod)
     """
     return apply(prod_p, a, axis=_axes(a, axis, "prod"), keepdims=bool(keepdims))
 
@@ -202,7 +202,7 @@ def max(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     d/da = 1 at the maximum; k tied maxima get 1/k each.
 
     >>> max(Tensor([1.0, 3.0, 2.0]))
-    Tensor(3., op=max)
+    Tensor(3.0, op=max)
     """
     return apply(max_p, a, axis=_axes(a, axis, "max"), keepdims=bool(keepdims))
 
@@ -213,7 +213,7 @@ def min(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     d/da = 1 at the minimum; k tied minima get 1/k each.
 
     >>> min(Tensor([1.0, 3.0, 2.0]))
-    Tensor(1., op=min)
+    Tensor(1.0, op=min)
     """
     return apply(min_p, a, axis=_axes(a, axis, "min"), keepdims=bool(keepdims))
 

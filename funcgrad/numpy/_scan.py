@@ -25,7 +25,7 @@ def ptp(a: TensorLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
     d/da = the max's weights minus the min's.
 
     >>> ptp(Tensor([1.0, 4.0, 2.0]))
-    Tensor(3., op=subtract)
+    Tensor(3.0, op=subtract)
     """
     _no_out(out, "ptp")
     return max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims)
@@ -73,7 +73,7 @@ def nansum(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = Non
     """Sum over ``axis`` with NaNs counted as 0. d/da = 1, and 0 at a NaN (composite; JVP: rules).
 
     >>> nansum(Tensor([1.0, np.nan, 2.0]))
-    Tensor(3., op=sum)
+    Tensor(3.0, op=sum)
     """
     _no_out(out, "nansum", dtype)
     return sum(where(np.isnan(data(a)), 0.0, a), axis, keepdims=keepdims)

@@ -6,7 +6,7 @@ derivative rule is written in funcgrad ops, so it differentiates again.
 
 >>> import funcgrad.scipy.special as fsp
 >>> fsp.erf(0.0)
-Tensor(0., op=erf)
+Tensor(0.0, op=erf)
 """
 
 try:

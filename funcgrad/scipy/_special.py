@@ -328,7 +328,7 @@ def logsumexp(
     >>> logsumexp(Tensor([1000.0, 1000.0]))
     Tensor(1000.69314718, op=logsumexp)
     >>> logsumexp(Tensor([0.0, 0.0]), b=np.array([1.0, 0.0]))
-    Tensor(0., op=reshape)
+    Tensor(0.0, op=reshape)
     """
     if return_sign:
         raise NotImplementedError("logsumexp: return_sign=True (negative weights b) is not supported")

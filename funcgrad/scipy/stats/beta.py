@@ -31,7 +31,7 @@ def logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0.0, s
     (JVP: derived, a composite).
 
     >>> logpdf(0.5, 1.0, 1.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     a, b, loc, scale = like(x, a, b, loc, scale)
     z = standardize(x, loc, scale)
@@ -82,7 +82,7 @@ def logcdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0.0, s
     """``log(cdf)``; d/dx = pdf/cdf (JVP: derived, a composite).
 
     >>> logcdf(1.0, 1.0, 1.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     return fnp.log(cdf(x, a, b, loc, scale))
 
@@ -91,7 +91,7 @@ def logsf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0.0, sc
     """``log(sf)``; d/dx = -pdf/sf (JVP: derived, a composite).
 
     >>> logsf(0.0, 1.0, 1.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     return fnp.log(sf(x, a, b, loc, scale))
 
@@ -102,7 +102,7 @@ def entropy(a: TensorLike, b: TensorLike, loc: TensorLike = 0.0, scale: TensorLi
     d/db, d/dscale = 1/scale (JVP: derived, a composite).
 
     >>> entropy(1.0, 1.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     am1, bm1 = fnp.subtract(a, 1.0), fnp.subtract(b, 1.0)
     value = sp.betaln(a, b) - am1 * sp.digamma(a) - bm1 * sp.digamma(b) + (am1 + bm1) * sp.digamma(fnp.add(a, b))

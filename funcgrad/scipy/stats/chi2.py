@@ -47,7 +47,7 @@ def cdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0.0, scale: TensorLike 
     """``gammainc(df/2, z/2)``; d/dx = pdf(x) (JVP: derived); none in ``df``.
 
     >>> cdf(0.0, 2.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     a, s = _shape_scale(df, scale)
     return _gamma.cdf(x, a, loc, s)
@@ -57,7 +57,7 @@ def sf(x: TensorLike, df: TensorLike, loc: TensorLike = 0.0, scale: TensorLike =
     """``gammaincc(df/2, z/2)``; d/dx = -pdf(x) (JVP: derived); none in ``df``.
 
     >>> sf(0.0, 2.0)
-    Tensor(1., op=...)
+    Tensor(1.0, op=...)
     """
     a, s = _shape_scale(df, scale)
     return _gamma.sf(x, a, loc, s)
@@ -77,7 +77,7 @@ def logsf(x: TensorLike, df: TensorLike, loc: TensorLike = 0.0, scale: TensorLik
     """``log(sf)``; d/dx = -pdf/sf (JVP: derived, a composite).
 
     >>> logsf(2.0, 2.0)
-    Tensor(-1., op=...)
+    Tensor(-1.0, op=...)
     """
     a, s = _shape_scale(df, scale)
     return _gamma.logsf(x, a, loc, s)

@@ -42,7 +42,7 @@ def logpdf(x: TensorLike, alpha: TensorLike) -> Tensor:
     (JVP: derived, a composite).
 
     >>> logpdf(np.array([0.2, 0.8]), np.array([1.0, 1.0]))
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     a = as_tensor(alpha)
     if a.ndim != 1:
@@ -56,7 +56,7 @@ def pdf(x: TensorLike, alpha: TensorLike) -> Tensor:
     """``exp(logpdf)``; d/dtheta = pdf d(logpdf)/dtheta for every argument (JVP: derived, a composite).
 
     >>> pdf(np.array([0.2, 0.8]), np.array([1.0, 1.0]))
-    Tensor(1., op=...)
+    Tensor(1.0, op=...)
     """
     return fnp.exp(logpdf(x, alpha))
 
@@ -67,7 +67,7 @@ def entropy(alpha: TensorLike) -> Tensor:
     (JVP: derived, a composite).
 
     >>> entropy(np.array([1.0, 1.0]))
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     a = as_tensor(alpha)
     k = shape(a)[0]

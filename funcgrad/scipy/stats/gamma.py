@@ -26,7 +26,7 @@ def logpdf(x: TensorLike, a: TensorLike, loc: TensorLike = 0.0, scale: TensorLik
     d/dx = ((a - 1)/z - 1)/scale, d/da = log(z) - digamma(a) (JVP: derived, a composite).
 
     >>> logpdf(1.0, 1.0)
-    Tensor(-1., op=...)
+    Tensor(-1.0, op=...)
     """
     a, loc, scale = like(x, a, loc, scale)
     z = standardize(x, loc, scale)
@@ -38,7 +38,7 @@ def pdf(x: TensorLike, a: TensorLike, loc: TensorLike = 0.0, scale: TensorLike =
     """``exp(logpdf)``; d/dtheta = pdf d(logpdf)/dtheta for every argument (JVP: derived, a composite).
 
     >>> pdf(0.0, 1.0)
-    Tensor(1., op=...)
+    Tensor(1.0, op=...)
     """
     return fnp.exp(logpdf(x, a, loc, scale))
 
@@ -47,7 +47,7 @@ def cdf(x: TensorLike, a: TensorLike, loc: TensorLike = 0.0, scale: TensorLike =
     """``gammainc(a, z)``; d/dx = pdf(x) (JVP: derived); none in ``a``.
 
     >>> cdf(0.0, 1.0)
-    Tensor(0., op=...)
+    Tensor(0.0, op=...)
     """
     a, loc, scale = like(x, a, loc, scale)
     z = standardize(x, loc, scale)
@@ -58,7 +58,7 @@ def sf(x: TensorLike, a: TensorLike, loc: TensorLike = 0.0, scale: TensorLike = 
     """``gammaincc(a, z)``; d/dx = -pdf(x) (JVP: derived); none in ``a``.
 
     >>> sf(0.0, 1.0)
-    Tensor(1., op=...)
+    Tensor(1.0, op=...)
     """
     a, loc, scale = like(x, a, loc, scale)
     z = standardize(x, loc, scale)
@@ -78,7 +78,7 @@ def logsf(x: TensorLike, a: TensorLike, loc: TensorLike = 0.0, scale: TensorLike
     """``log(sf)``; d/dx = -pdf/sf (JVP: derived, a composite).
 
     >>> logsf(1.0, 1.0)
-    Tensor(-1., op=...)
+    Tensor(-1.0, op=...)
     """
     return fnp.log(sf(x, a, loc, scale))
 
@@ -88,7 +88,7 @@ def entropy(a: TensorLike, loc: TensorLike = 0.0, scale: TensorLike = 1.0) -> Te
     polygamma(1, a) (JVP: derived, a composite).
 
     >>> entropy(1.0)
-    Tensor(1., op=...)
+    Tensor(1.0, op=...)
     """
     value = fnp.add(fnp.add(a, sp.gammaln(a)) + fnp.subtract(1.0, a) * sp.digamma(a), log(scale))
     return broadcast_with(value, loc)

@@ -30,7 +30,7 @@ def logpmf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0) -> Tensor:
     """``xlogy(k, mu) - mu - gammaln(k + 1)``; d/dmu = k/mu - 1 (JVP: derived, a composite).
 
     >>> logpmf(0.0, 1.0)
-    Tensor(-1., op=...)
+    Tensor(-1.0, op=...)
     """
     (mu,) = like(k, mu)
     n = _count(k, loc)
@@ -84,7 +84,7 @@ def logcdf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0) -> Tensor:
     """``log(cdf)``; d/dmu = d(cdf)/dmu / cdf (JVP: derived, a composite).
 
     >>> logcdf(0.0, 1.0)
-    Tensor(-1., op=...)
+    Tensor(-1.0, op=...)
     """
     return fnp.log(cdf(k, mu, loc))
 
