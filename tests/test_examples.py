@@ -21,7 +21,7 @@ def need(module: str, reason: str) -> None:
     else:
         pytest.importorskip(module, reason=reason)
 EXAMPLES = ROOT / "examples"
-SCRIPTS = ["tutorial", "mlp_digits", "logistic_scipy", "lennard_jones_newton", "tanh_taylor"]
+SCRIPTS = ["tutorial", "mlp_digits", "logistic_scipy", "gaussian_process", "lennard_jones_newton", "tanh_taylor"]
 
 
 def run(name: str, *flags: str, cwd: Path) -> dict[str, str]:
@@ -72,3 +72,9 @@ def test_tanh_taylor_coefficients_and_plot(tmp_path: Path) -> None:
     coefficients = [float(c) for c in result["coefficients"].split(",")]
     assert coefficients == pytest.approx([0, 1, 0, -1 / 3, 0, 2 / 15, 0, -17 / 315], abs=1e-12)
     assert (tmp_path / "plot.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_gaussian_process_fits_the_noise_and_predicts(tmp_path: Path) -> None:
+    result = run("gaussian_process", "--quick", cwd=tmp_path)
+    assert 0.1 < float(result["noise"]) < 0.3  # the data's noise is 0.2
+    assert float(result["rmse"]) < 0.15
