@@ -53,7 +53,7 @@ REPLAYABLE_RULES = frozenset({
     "stop_gradient", "where", "relu", "relu_grad", "sigmoid", "softplus", "softmax", "logsumexp",
     "log_softmax", "sin", "cos", "tan", "tanh", "arctan", "sqrt", "square", "reciprocal", "log1p",
     "expm1", "sinh", "cosh", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "log2", "log10",
-    "exp2", "cbrt", "logaddexp", "logaddexp2", "hypot", "arctan2", "concatenate", "cumsum", "einsum",
+    "exp2", "cbrt", "logaddexp", "logaddexp2", "arctan2", "concatenate", "cumsum", "einsum",
     "inv", "solve", "det",
 })
 
@@ -249,8 +249,17 @@ class jit(Generic[P, R]):
         for n, arg in enumerate(args):
             if n in statics:
                 continue
-            leaves, treedef = flatten(arg)
-            treedefs.append(treedef)
+            kind = type(arg)
+            structure: Hashable
+            # The commonest arguments (an array, a tuple or list of arrays) are keyed by
+            # their container alone: hashing a TreeDef costs more than this whole check.
+            if kind is np.ndarray:
+                leaves, structure = [arg], kind
+            elif (kind is tuple or kind is list) and all(type(a) is np.ndarray for a in arg):
+                leaves, structure = list(arg), (kind, len(arg))
+            else:
+                leaves, structure = flatten(arg)
+            treedefs.append(structure)
             for leaf in leaves:
                 if type(leaf) is Tensor:
                     if is_traced(leaf):
@@ -263,7 +272,7 @@ class jit(Generic[P, R]):
                     if array.dtype.kind != "f":
                         array = array.astype(np.float64)
                 arrays.append(array)
-                signature.append((array.shape, array.dtype.str))
+                signature.append((array.shape, array.dtype))
         key = (tuple(treedefs), tuple(signature), tuple(static_values), tuple(sorted(kwargs.items())))
         return key, arrays
 
@@ -359,6 +368,7 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
 
     steps: list[Tensor] = []
     inner = any(node.primitive is _graph.argument_p and node not in own for node in order)
+    seen: dict[Hashable, Tensor] = {}  # common subexpressions: one step per distinct call
     for node in order:
         if node in own:
             continue
@@ -371,29 +381,40 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
                     "as constants (a mask or a tie), so it cannot be replayed for new values"
                 )
                 return plan
+            if primitive is _graph.argument_p:  # an inner transform's argument: the value itself
+                names[node] = names[node.inputs[0]]  # type: ignore[index]  # its one operand is a Tensor
+                continue
+            call = _call_key(node, names)
+            twin = seen.get(call) if call is not None else None
+            if twin is not None:
+                names[node] = names[twin]
+                continue
+            if call is not None:
+                seen[call] = node
             names[node] = f"v{len(steps)}"
             steps.append(node)
     # Where each value is last read: a step, a guard (placed after its operands), the result.
-    definition = {node: i for i, node in enumerate(steps)}
+    # Values are named, and several nodes may share a name (aliases, common subexpressions).
+    definition = {names[node]: i for i, node in enumerate(steps)}
     placed: dict[int, list[int]] = {}
     for g, (tensors, _, _) in enumerate(guards):
-        at = max((definition.get(t, -1) for t in tensors), default=-1)
+        at = max((definition.get(names[t], -1) for t in tensors if t in names), default=-1)
         placed.setdefault(at, []).append(g)
-    last: dict[Tensor, int] = {}
+    last: dict[str, int] = {}
     for i, node in enumerate(steps):
         for x in node.inputs:
             if type(x) is Tensor and x in names:
-                last[x] = i
+                last[names[x]] = i
     for at, members in placed.items():
         for g in members:
             for t in guards[g][0]:
                 if t in names:
-                    last[t] = max(last.get(t, -1), at)
-    results = set(leaf for leaf in outputs if isinstance(leaf, Tensor) and leaf in names)
+                    last[names[t]] = max(last.get(names[t], -1), at)
+    results = {names[leaf] for leaf in outputs if isinstance(leaf, Tensor) and leaf in names}
     frees: dict[int, list[str]] = {}
-    for node, i in last.items():
-        if node not in results:
-            frees.setdefault(i, []).append(names[node])
+    for name, i in last.items():
+        if name not in results:
+            frees.setdefault(i, []).append(name)
 
     lines = [f"def replay({', '.join(names[n] for n in nodes)}):"]
 
@@ -429,6 +450,20 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
     exec(code, namespace)  # the plan's own namespace: its impls, constants and guards
     plan.run = namespace["replay"]
     return plan
+
+
+def _call_key(node: Tensor, names: dict[Tensor, str]) -> Optional[Hashable]:
+    """What makes two steps the same NumPy call (impl, operands, params), or None."""
+    primitive = node.primitive
+    assert primitive is not None
+    operands = tuple(names[x] if type(x) is Tensor and x in names else ("k", id(x)) for x in node.inputs)
+    try:
+        params = tuple(sorted(node.params.items()))
+        key = (id(primitive.impl), operands, params)
+        hash(key)
+    except TypeError:  # an index array in the params: compared by identity
+        key = (id(primitive.impl), operands, tuple((k, id(v)) for k, v in sorted(node.params.items())))
+    return key
 
 
 def _replayable_rule(node: Tensor) -> bool:

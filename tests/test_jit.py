@@ -360,3 +360,18 @@ def test_usable_as_a_decorator_with_and_without_static_argnums() -> None:
 
     assert float(f(np.ones(3))) == 3.0 and float(g(np.ones(3), 2)) == 6.0
     assert f.__name__ == "f"
+
+
+def forward_leaks(x: Any) -> Any:
+    """fnp functions that read a traced value's data in the forward pass."""
+    m = fnp.reshape(x[:4], (2, 2))
+    sign, logdet = fnp.linalg.slogdet(m)
+    taken = fnp.take(x, fnp.argsort(x)[:2])
+    return fnp.sum(taken) + sign * logdet + fnp.linalg.norm(x - x[0]) + fnp.sum(fnp.where(x, x, 1.0)) + fnp.linalg.norm(x, ord=0)
+
+
+def test_forward_reads_of_traced_data_are_guards() -> None:
+    jf = jit(forward_leaks)
+    for v in ([1.0, 2.0, 3.0, 4.0, 5.0], [4.0, 3.0, 2.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.5, 0.0], [-2.0, 1.0, 3.0, 1.0, 7.0]):
+        same(jf(np.array(v)), plain(forward_leaks, np.array(v)))
+    assert jf.trace_count >= 2  # the guards noticed the changed answers

@@ -12,7 +12,7 @@ from typing import Any, Optional, overload
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, observe
 from funcgrad._typing import Array
 from funcgrad.numpy._util import data
 
@@ -116,8 +116,12 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
     """
     if x is None and y is None:
         indices: tuple[IntArray, ...] = np.nonzero(data(condition))
+        if type(condition) is Tensor:  # plain answers about a traced value: jit guards
+            observe((condition,), np.nonzero, indices)
         return indices
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
     mask = np.asarray(data(condition)).astype(bool)
+    if type(condition) is Tensor:
+        observe((condition,), lambda d: np.asarray(d).astype(bool), mask)
     return apply(ops.where_p, mask, x, y)

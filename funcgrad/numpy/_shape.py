@@ -10,7 +10,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._util import as_tensor, lead, shape
 
 Shape = Union[int, Sequence[int]]
@@ -156,6 +156,8 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
         axis = 0
     (axis,) = ops.normalize_axis(axis, len(shape(a)), "take")
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if isinstance(indices, Tensor):  # indices from a traced value: a jit guard
+        observe((indices,), np.asarray, index)
     if index.dtype.kind not in "iu":
         raise IndexError(f"take: indices must be integers, got dtype {index.dtype}")
     return apply(ops.getitem_p, a, index=(slice(None),) * axis + (index,))
