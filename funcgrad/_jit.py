@@ -254,9 +254,9 @@ class jit(Generic[P, R]):
             # The commonest arguments (an array, a tuple or list of arrays) are keyed by
             # their container alone: hashing a TreeDef costs more than this whole check.
             if kind is np.ndarray:
-                leaves, structure = [arg], kind
+                leaves, structure = [arg], "array"
             elif (kind is tuple or kind is list) and all(type(a) is np.ndarray for a in arg):
-                leaves, structure = list(arg), (kind, len(arg))
+                leaves, structure = list(arg), (kind.__name__, len(arg))
             else:
                 leaves, structure = flatten(arg)
             treedefs.append(structure)
