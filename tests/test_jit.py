@@ -375,3 +375,29 @@ def test_forward_reads_of_traced_data_are_guards() -> None:
     for v in ([1.0, 2.0, 3.0, 4.0, 5.0], [4.0, 3.0, 2.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.5, 0.0], [-2.0, 1.0, 3.0, 1.0, 7.0]):
         same(jf(np.array(v)), plain(forward_leaks, np.array(v)))
     assert jf.trace_count >= 2  # the guards noticed the changed answers
+
+
+def test_a_replay_holds_no_more_memory_than_the_eager_gradient() -> None:
+    import gc
+    import tracemalloc
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((128, 64))
+    onehot = np.eye(3)[rng.integers(0, 3, 128)]
+    sizes = [64, 128, 128, 3]
+    params = tuple(
+        p for a, b in zip(sizes[:-1], sizes[1:]) for p in (rng.standard_normal((a, b)) / np.sqrt(a), np.zeros(b))
+    )
+    eager, jitted = grad(mlp_loss, argnums=0), jit(grad(mlp_loss, argnums=0))
+
+    def peak(run: Any) -> int:
+        run()
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        run()
+        top = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        return top
+
+    assert peak(lambda: jitted(params, X, onehot)) <= peak(lambda: eager(params, X, onehot))
