@@ -30,11 +30,13 @@ from typing import Any, Callable, Generic, Hashable, Optional, ParamSpec, Sequen
 
 import numpy as np
 
+from funcgrad import _core_ops as ops
 from funcgrad import _graph
 from funcgrad._dtypes import as_numeric, snapshot
-from funcgrad._tensor import JitTrace, Tensor, is_traced
+from funcgrad._tensor import JitTrace, Primitive, Tensor, is_traced
 from funcgrad._transforms import finish, to_output, trace_arguments, walk_all
 from funcgrad._tree import flatten, flatten_with_paths, unflatten
+from funcgrad.nn import relu_grad_p, relu_p
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -168,7 +170,10 @@ class jit(Generic[P, R]):
             for plan in entry.plans:
                 if plan.run is None:
                     continue
-                result = plan.run(*arrays)
+                try:
+                    result = plan.run(*arrays)
+                except Exception:  # NumPy refused these values: the trace raises the real error
+                    break
                 if result is not _RETRACE:
                     handed = {id(a) for a in arrays}  # a result that is an argument is copied
                     return unflatten(plan.out_def, [to_output(v, False, handed) for v in result])
@@ -352,7 +357,10 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
     plan = _Plan()
     own = set(nodes)
     names: dict[Tensor, str] = {node: f"a{i}" for i, node in enumerate(nodes)}
-    namespace: dict[str, Any] = {"_RETRACE": _RETRACE, "_same": _same, "_as_array": _as_array}
+    namespace: dict[str, Any] = {
+        "_RETRACE": _RETRACE, "_same": _same, "_as_array": _as_array, "_add_reduce": np.add.reduce,
+        "_maximum": np.maximum, "_where": np.where, "_greater": np.greater,
+    }
     constants: dict[int, str] = {}
 
     def constant(value: Any) -> str:
@@ -433,11 +441,15 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
         if primitive is _graph.argument_p:
             lines.append(f"    v{i} = {operands[0]}")
         else:
-            namespace[f"f{i}"] = primitive.impl
             for k, v in node.params.items():
                 namespace[f"p{i}_{k}"] = v
-                operands.append(f"{k}=p{i}_{k}")
-            call = f"f{i}({', '.join(operands)})"
+            inline = _INLINE.get(primitive)
+            if inline is not None:  # the impl's own body: every value in a plan is an ndarray
+                call = inline(operands, {k: f"p{i}_{k}" for k in node.params})
+            else:
+                namespace[f"f{i}"] = primitive.impl
+                operands += [f"{k}=p{i}_{k}" for k in node.params]
+                call = f"f{i}({', '.join(operands)})"
             lines.append(f"    v{i} = {'_as_array(' + call + ')' if node.ndim == 0 else call}  # {primitive.name} -> {node.dtype}{list(node.shape)}")
         emit_guards(i)
         if i in frees:
@@ -450,6 +462,20 @@ def _record(nodes: list[Tensor], outputs: list[Any], guards: list[Any], order: l
     exec(code, namespace)  # the plan's own namespace: its impls, constants and guards
     plan.run = namespace["replay"]
     return plan
+
+
+#: The bodies of the commonest core impls, written into the plan instead of a call of the
+#: impl (each saves a Python call per step). Exactly the impls' own NumPy calls, valid
+#: because every operand a plan computes is an ndarray (0-d results are made arrays).
+_INLINE: dict[Primitive, Callable[[list[str], dict[str, str]], str]] = {
+    ops.sum_p: lambda xs, p: f"_add_reduce({xs[0]}, axis={p['axis']}, keepdims={p['keepdims']})",
+    ops.transpose_p: lambda xs, p: f"{xs[0]}.transpose({p['axes']})",
+    ops.reshape_p: lambda xs, p: f"{xs[0]}.reshape({p['shape']})",
+    ops.getitem_p: lambda xs, p: f"{xs[0]}[{p['index']}]",
+    ops.where_p: lambda xs, p: f"_where({xs[0]}, {xs[1]}, {xs[2]})",
+    relu_p: lambda xs, p: f"_maximum({xs[0]}, 0.0)",
+    relu_grad_p: lambda xs, p: f"_where(_greater({xs[1]}, 0), {xs[0]}, 0.0)",
+}
 
 
 def _call_key(node: Tensor, names: dict[Tensor, str]) -> Optional[Hashable]:

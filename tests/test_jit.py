@@ -401,3 +401,11 @@ def test_a_replay_holds_no_more_memory_than_the_eager_gradient() -> None:
         return top
 
     assert peak(lambda: jitted(params, X, onehot)) <= peak(lambda: eager(params, X, onehot))
+
+
+def test_a_replay_numpy_refuses_raises_what_the_plain_function_raises() -> None:
+    jf = jit(lambda a: fnp.sum(fnp.linalg.inv(a)))
+    jf(np.eye(2))
+    with pytest.raises(np.linalg.LinAlgError):
+        jf(np.zeros((2, 2)))
+    same(jf(np.eye(2) * 2.0), np.asarray(1.0))
