@@ -46,9 +46,9 @@ _RETRACE = object()
 
 #: Primitives whose derivative rules compute only with funcgrad ops on their operands
 #: (or read only shapes and dtypes): a backward they recorded replays correctly for new
-#: values. A rule that reads its operands' data as a constant (maximum's tie shares, abs's
-#: sign, max's tie weights, prod's zero test, ...) is not here, and a trace that recorded
-#: it runs eagerly. ``power`` is safe while its exponent is a constant.
+#: values. A rule that reads its operands' data as a constant (max's tie weights, prod's
+#: zero test, fmax's shares, hypot's zero test, ...) is not here, and a trace that
+#: recorded it runs eagerly. ``power`` is safe while its exponent is a constant.
 REPLAYABLE_RULES = frozenset({
     "add", "subtract", "multiply", "divide", "negative", "exp", "log", "matmul", "sum", "reshape",
     "transpose", "broadcast_to", "astype", "getitem", "scatter_add", "stack_rows", "argument",
@@ -56,7 +56,7 @@ REPLAYABLE_RULES = frozenset({
     "log_softmax", "sin", "cos", "tan", "tanh", "arctan", "sqrt", "square", "reciprocal", "log1p",
     "expm1", "sinh", "cosh", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "log2", "log10",
     "exp2", "cbrt", "logaddexp", "logaddexp2", "arctan2", "concatenate", "cumsum", "einsum",
-    "inv", "solve", "det",
+    "inv", "solve", "det", "abs", "sign", "maximum", "minimum", "tie_share",
 })
 
 _MAXSIZE = 64

@@ -297,12 +297,26 @@ def test_a_branch_that_flips_every_call_ends_up_eager_and_stays_right() -> None:
 
 
 def test_rules_that_read_data_are_not_replayed() -> None:
-    # abs's rule reads the sign of its operand: a recorded backward with it runs eagerly.
-    jg = jit(grad(lambda x: fnp.sum(fnp.abs(x) * fnp.maximum(x, 0.5)), argnums=0))
-    for v in ([1.0, -2.0], [-1.0, 2.0], [0.2, 0.1]):
-        x = np.array(v)
-        same(jg(x), grad(lambda x: fnp.sum(fnp.abs(x) * fnp.maximum(x, 0.5)), argnums=0)(x))
-    assert "runs eagerly" in jg.explain() and "cannot be replayed" in jg.explain()
+    # max's rule reads where the maximum is (tie weights): a recorded backward with it
+    # runs eagerly, and stays right.
+    def f(x: Any) -> Any:
+        return fnp.max(x) * fnp.sum(x)
+
+    jg = jit(grad(f, argnums=0))
+    for v in ([1.0, -2.0], [-1.0, 2.0], [0.2, 0.2]):
+        same(jg(np.array(v)), grad(f, argnums=0)(np.array(v)))
+    assert "runs eagerly" in jg.explain() and "rule of max" in jg.explain()
+
+
+def test_abs_maximum_and_minimum_rules_replay_their_masks() -> None:
+    def f(x: Any) -> Any:
+        return fnp.sum(fnp.abs(x) * fnp.maximum(x, 0.5) + fnp.minimum(x, x * x))
+
+    jg = jit(value_and_grad(f, argnums=0))
+    for v in ([1.0, -2.0], [-1.0, 2.0], [0.5, 0.1], [0.0, 1.0]):
+        same(jg(np.array(v)), value_and_grad(f, argnums=0)(np.array(v)))
+    assert jg.trace_count == 1
+    same(jit(hessian(f))(np.array([0.3, -2.0])), hessian(f)(np.array([0.3, -2.0])))
 
 
 def test_side_effects_run_at_trace_time_only() -> None:
