@@ -154,7 +154,9 @@ class jit(Generic[P, R]):
         functools.update_wrapper(self, fn)
 
     # --- calls -------------------------------------------------------------------------
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Any:
+    # Arrays, Tensors and pytrees of them go where fn takes Tensors, and what comes back
+    # is fn's result as arrays: no precise signature says both, so the call takes Any.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         statics = self._statics(len(args))
         prepared = self._prepare(args, kwargs, statics)
         if prepared is None:  # under an enclosing transform: fn is differentiated as it is
@@ -185,7 +187,7 @@ class jit(Generic[P, R]):
         value, _ = self._trace(key, args, kwargs, statics)
         return value
 
-    def plan(self, *args: P.args, **kwargs: P.kwargs) -> str:
+    def plan(self, *args: Any, **kwargs: Any) -> str:
         """The recorded plan for these arguments (tracing them if need be), as readable text:
         the replay's source, its guards, or why it runs eagerly."""
         statics = self._statics(len(args))
