@@ -423,3 +423,12 @@ def test_a_replay_numpy_refuses_raises_what_the_plain_function_raises() -> None:
     with pytest.raises(np.linalg.LinAlgError):
         jf(np.zeros((2, 2)))
     same(jf(np.eye(2) * 2.0), np.asarray(1.0))
+
+
+def test_jit_inside_jit_records_into_the_outer_plan() -> None:
+    inner = jit(lambda x: fnp.sum(fnp.where(x > 0, x, 0.0)))
+    outer = jit(lambda x: inner(x) * 2.0 + fnp.sum(x))
+    for v in ([1.0, -2.0], [1.0, -3.0], [-1.0, 2.0]):
+        same(outer(np.array(v)), np.asarray(2.0 * np.sum(np.maximum(v, 0.0)) + np.sum(v)))
+    assert inner.trace_count == 0  # called with traced values only: it ran as it is
+    assert outer.trace_count == 2  # the mask changed once
