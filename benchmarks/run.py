@@ -31,6 +31,14 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VE
 UNSET_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 PEERS = ("autograd", "torch")
 
+#: (workload key, case) -> target ratio of the jitted function's replays to hand-written NumPy.
+JIT_TARGETS: dict[tuple[str, str], float] = {
+    ("W1", "1"): 1.3, ("W1", "100"): 1.3,
+    ("W2", "float64"): 1.02, ("W2", "float32"): 1.02,
+    ("W4", "hvp-1000"): 5.0, ("W4", "hessian-100"): 10.0,
+    ("W6", "two-moons"): 1.5,
+}
+
 #: (workload key, case) -> target ratio to hand-written NumPy (medians).
 TARGETS: dict[tuple[str, str], float] = {
     ("W1", "1"): 3.5, ("W1", "100"): 3.5,
@@ -117,8 +125,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             r["key"], r["case_key"] = key, case
             rows.append(r)
             for cand, check in r["checks"].items():
-                if cand == "funcgrad" and not check["ok"]:
-                    failures.append(f"{key} {case}: funcgrad check failed ({check})")
+                if cand in ("funcgrad", "jit") and not check["ok"]:
+                    failures.append(f"{key} {case}: {cand} check failed ({check})")
     if rows:
         out("## Timed workloads (W1, W2, W4, W6, W7)")
         out()
@@ -149,6 +157,32 @@ def main(argv: Optional[list[str]] = None) -> int:
             out(f"| {r['workload']} | {r['case']} | {r['unit']} | {cell('numpy')} | {cell('funcgrad')} | "
                 f"**{ratio('funcgrad')}** | {'≤ %gx' % target if target else '-'} | {met} | {ratio('autograd')} | "
                 f"{ratio('torch')} | {err} |")
+        out()
+        out("## jit: the same workloads, jitted (`funcgrad.jit`), same runs")
+        out()
+        out("Replays of the recorded plan, as ratios to the hand-written NumPy median of the same run "
+            "(the eager funcgrad ratio beside them). The first call of a freshly made jitted function "
+            "traces `fn`, records and checks the plan; it is timed against one eager call, interleaved.")
+        out()
+        out("| workload | case | eager ratio | jit median (min-max) | **jit ratio** | jit target | met | "
+            "first call: jit ms | first call: eager ms | first call / eager |")
+        out("|---|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            s = r["stats"]
+            base = s["numpy"]["median"]
+            target = JIT_TARGETS.get((r["key"], r["case_key"]))
+            eager = f"{s['funcgrad']['median'] / base:.2f}x" if "funcgrad" in s else "-"
+            if "jit" not in s:
+                check = r["checks"].get("jit")
+                out(f"| {r['workload']} | {r['case']} | {eager} | - | {('check failed: ' + str(check)) if check else 'n/a'} | - | - | - | - | - |")
+                continue
+            ratio = s["jit"]["median"] / base
+            met = judge(f"jit {r['key']} {r['case']}", ratio, target) if target is not None else "-"
+            first = r.get("first_calls", {})
+            fj, fe = first.get("jit", {}).get("median"), first.get("funcgrad", {}).get("median")
+            out(f"| {r['workload']} | {r['case']} | {eager} | {fmt(s['jit']['median'])} ({fmt(s['jit']['min'])}-"
+                f"{fmt(s['jit']['max'])}) {r['unit']} | **{ratio:.2f}x** | {'≤ %gx' % target if target else '-'} | {met} | "
+                f"{fmt(fj) if fj else '-'} | {fmt(fe) if fe else '-'} | {f'{fj / fe:.1f}x' if fj and fe else '-'} |")
         out()
 
     # --- W3: deep chains, one fresh process per run -------------------------------------------------

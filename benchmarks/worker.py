@@ -85,9 +85,19 @@ def time_job(name: str, case: str, quick: bool) -> dict[str, Any]:
         cand: {"median": statistics.median(s), "min": min(s), "max": max(s), "n": len(s)}
         for cand, s in samples.items()
     }
+    # First calls: a freshly made jitted function traces (and checks its plan) on its
+    # first call; the eager call beside it, interleaved, is the same-run reference. In ms.
+    first: dict[str, list[float]] = {cand: [] for cand in w.first_calls}
+    for rep in range(3 if quick else 7):
+        for cand, fn in w.first_calls.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            first[cand].append((time.perf_counter() - t0) * 1e3)
+    first_stats = {cand: {"median": statistics.median(s), "min": min(s), "max": max(s)} for cand, s in first.items()}
     return {
         "workload": w.name, "case": w.case, "unit": w.unit, "dtype": str(np.dtype(w.dtype)),
-        "stats": stats, "checks": checks, "notes": w.notes, "blas": blas_info(),
+        "stats": stats, "checks": checks, "notes": w.notes, "blas": blas_info(), "first_calls": first_stats,
     }
 
 

@@ -28,6 +28,8 @@ class Workload:
     unit: str = "ms"
     repeats: int = 20
     notes: list[str] = field(default_factory=list)
+    #: candidate -> a call of a freshly made jitted function: its first call, which traces.
+    first_calls: dict[str, Candidate] = field(default_factory=dict)
 
 
 def _optional(name: str) -> Optional[Any]:
@@ -85,9 +87,11 @@ def _chain_candidates(x0: np.ndarray, cycles: int, peers: bool) -> dict[str, Can
 
     f = chain_funcgrad_fn(cycles)
     g = funcgrad.grad(f, argnums=0)
+    jg = funcgrad.jit(g)
     candidates: dict[str, Candidate] = {
         "numpy": lambda: chain_numpy(x0, cycles),
         "funcgrad": lambda: [g(x0)],
+        "jit": lambda: [jg(x0)],
     }
     if not peers:
         return candidates
@@ -121,10 +125,14 @@ def w1(case: str, quick: bool) -> Workload:
     shape = (int(case),)
     x0 = np.linspace(0.1, 0.9, shape[0])
     ops = 1000
+    import funcgrad
+
+    g = funcgrad.grad(chain_funcgrad_fn(ops // 5), argnums=0)
     return Workload(
         "W1 per-op overhead", f"shape ({case},), {ops} ops", np.float64,
         _chain_candidates(x0, ops // 5, peers=True),
         unit_scale=1e6 / ops, unit="µs/op", repeats=9 if quick else 61,
+        first_calls={"jit": lambda: [funcgrad.jit(g)(x0)], "funcgrad": lambda: [g(x0)]},
     )
 
 
@@ -183,9 +191,14 @@ def w2(case: str, quick: bool) -> Workload:
     import funcgrad
 
     g = funcgrad.grad(mlp_loss, argnums=0)
+    jg = funcgrad.jit(g)
     candidates: dict[str, Candidate] = {
         "numpy": lambda: mlp_numpy(params, X, onehot),
         "funcgrad": lambda: list(g(params, X, onehot)),
+        "jit": lambda: list(jg(params, X, onehot)),
+    }
+    first_calls: dict[str, Candidate] = {
+        "jit": lambda: list(funcgrad.jit(g)(params, X, onehot)), "funcgrad": lambda: list(g(params, X, onehot)),
     }
     autograd = _optional("autograd")
     if autograd is not None:
@@ -218,7 +231,7 @@ def w2(case: str, quick: bool) -> Workload:
 
         candidates["torch"] = ft
     return Workload("W2 MLP gradient", f"784-512-512-10, batch 256, {dtype}", dtype, candidates,
-                    unit_scale=1e3, unit="ms", repeats=5 if quick else 35)
+                    unit_scale=1e3, unit="ms", repeats=5 if quick else 35, first_calls=first_calls)
 
 
 # --- W4: Rosenbrock, higher order ------------------------------------------------------------
@@ -257,24 +270,35 @@ def w4(case: str, quick: bool) -> Workload:
     rng = np.random.default_rng(1)
     x = rng.uniform(-1.5, 1.5, n)
     v = rng.standard_normal(n)
+    import funcgrad
+
     candidates: dict[str, Candidate]
+    first_calls: dict[str, Candidate] = {}
     if kind == "hvp":
         candidates = {"numpy": lambda: rosen_hvp_numpy(x, v)}
         if hvp is not None:
             fg_hvp = hvp
 
-            def fh() -> Result:
-                r = fg_hvp(rosen_fg, (x,), (v,))
+            def last(r: Any) -> Result:
                 while isinstance(r, tuple):  # a per-primal tuple, or (out, hvp)
                     r = r[-1]
                 return [np.asarray(r)]
 
-            candidates["funcgrad"] = fh
+            def rosen_hvp(x: Any, v: Any) -> Any:
+                return fg_hvp(rosen_fg, (x,), (v,))
+
+            jh = funcgrad.jit(rosen_hvp)
+            candidates["funcgrad"] = lambda: last(rosen_hvp(x, v))
+            candidates["jit"] = lambda: last(jh(x, v))
+            first_calls = {"jit": lambda: last(funcgrad.jit(rosen_hvp)(x, v)), "funcgrad": lambda: last(rosen_hvp(x, v))}
     else:
         candidates = {"numpy": lambda: rosen_hessian_numpy(x)}
         if hessian is not None:
             h = hessian(rosen_fg)
+            jh = funcgrad.jit(h)
             candidates["funcgrad"] = lambda: [np.asarray(h(x))]
+            candidates["jit"] = lambda: [np.asarray(jh(x))]
+            first_calls = {"jit": lambda: [np.asarray(funcgrad.jit(h)(x))], "funcgrad": lambda: [np.asarray(h(x))]}
     autograd = _optional("autograd")
     if autograd is not None:
         import autograd.numpy as anp
@@ -310,7 +334,7 @@ def w4(case: str, quick: bool) -> Workload:
     notes = [] if "funcgrad" in candidates else ["funcgrad: pending (hvp/hessian not in funcgrad yet)"]
     label = f"HVP, n={n}" if kind == "hvp" else f"full Hessian, n={n}"
     return Workload("W4 Rosenbrock", label, np.float64, candidates,
-                    unit_scale=1e3, unit="ms", repeats=7 if quick else 31, notes=notes)
+                    unit_scale=1e3, unit="ms", repeats=7 if quick else 31, notes=notes, first_calls=first_calls)
 
 
 # --- W6: a small model trained with SGD ----------------------------------------------------------
@@ -389,7 +413,20 @@ def w6(case: str, quick: bool) -> Workload:
             params = tuple(p - LR * d for p, d in zip(params, grads))
         return list(params)
 
-    candidates: dict[str, Candidate] = {"numpy": lambda: sgd_numpy(X, y, params0, STEPS), "funcgrad": fg}
+    def train(step: Callable[..., Any]) -> Result:
+        params = params0
+        for _ in range(STEPS):
+            grads = step(params, X, y)
+            params = tuple(p - LR * d for p, d in zip(params, grads))
+        return list(params)
+
+    jg = funcgrad.jit(g)
+    candidates: dict[str, Candidate] = {
+        "numpy": lambda: sgd_numpy(X, y, params0, STEPS), "funcgrad": fg, "jit": lambda: train(jg),
+    }
+    first_calls: dict[str, Candidate] = {
+        "jit": lambda: list(funcgrad.jit(g)(params0, X, y)), "funcgrad": lambda: list(g(params0, X, y)),
+    }
     autograd = _optional("autograd")
     if autograd is not None:
         import autograd.numpy as anp
@@ -432,7 +469,7 @@ def w6(case: str, quick: bool) -> Workload:
 
         candidates["torch"] = ft
     return Workload("W6 small model", f"2-16-16-1 ReLU, {STEPS} SGD steps", np.float64, candidates,
-                    unit_scale=1e3, unit="ms", repeats=5 if quick else 31)
+                    unit_scale=1e3, unit="ms", repeats=5 if quick else 31, first_calls=first_calls)
 
 
 # --- W7: concatenate of many operands ----------------------------------------------------------

@@ -17,6 +17,7 @@ from funcgrad._arith import power as power
 from funcgrad._arith import subtract as subtract
 from funcgrad._custom import custom_vjp as custom_vjp
 from funcgrad._graph import toposort as toposort
+from funcgrad._jit import jit as jit
 from funcgrad._jacobians import hessian as hessian
 from funcgrad._jacobians import hvp as hvp
 from funcgrad._jacobians import jacfwd as jacfwd
@@ -45,6 +46,7 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jacrev",
+    "jit",
     "jvp",
     "mul",
     "multiply",

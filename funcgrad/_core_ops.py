@@ -15,7 +15,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad._dtypes import as_numeric, snapshot
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply, bind, observe
 
 
 def _batch(c: Value, ndim: int) -> int:
@@ -501,7 +501,9 @@ def normalize_index(index: Any) -> tuple[Any, ...]:
         if isinstance(item, Tensor):
             if item.data.dtype.kind == "f":
                 raise tensor_index_error("getitem", item.data.dtype)
-            item = item.data
+            value = item.data
+            observe((item,), lambda d: d, value)  # an index from a traced value: a jit guard
+            item = value
         if isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray):

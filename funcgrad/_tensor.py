@@ -81,12 +81,73 @@ class Trace:
         self.live = True
 
 
+class JitTrace(Trace):
+    """A ``jit`` call that is tracing: besides being live, it collects the *guards*, the
+    data-dependent plain answers (a comparison, ``bool(t)``, an ``argmax``) its trace
+    took. Each is ``(tensors, recompute, result)``: ``recompute(*[t.data for t in
+    tensors])`` gives the answer again from new values, and a replay whose answer differs
+    from ``result`` is not the trace's computation any more (funcgrad/_jit.py)."""
+
+    __slots__ = ("guards",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.guards: list[tuple[list["Tensor"], Callable[..., Any], Any]] = []
+
+
+def jit_traces(tensors: Sequence[Any]) -> "list[JitTrace]":
+    """The live ``jit`` traces the Tensors among ``tensors`` reach: a walk to the roots of
+    their graph, as ``is_traced`` does, so no state lives in a module. Callers skip it
+    for a Tensor with no operands and no primitive (a plain leaf: nothing to find)."""
+    found: list[JitTrace] = []
+    seen: set[Tensor] = set()
+    stack = [t for t in tensors if type(t) is Tensor]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        inputs = node.inputs
+        if not inputs:
+            trace = node.params.get("trace") if node.primitive is not None else None
+            if type(trace) is JitTrace and trace.live and trace not in found:
+                found.append(trace)
+            continue
+        for x in inputs:
+            if type(x) is Tensor and x not in seen:
+                stack.append(x)
+    return found
+
+
+def observe(tensors: Sequence["Tensor"], recompute: Callable[..., Any], result: Any) -> None:
+    """Tell every live ``jit`` trace that ``tensors`` reach that ``result``, a plain answer
+    about their data, is ``recompute(*[t.data for t in tensors])``: one of its guards."""
+    traces = jit_traces(tensors)
+    if traces:
+        guard(traces, tensors, recompute, result)
+
+
+def guard(traces: "list[JitTrace]", tensors: Sequence["Tensor"], recompute: Callable[..., Any], result: Any) -> None:
+    kept = snapshot_answer(result)
+    for trace in traces:
+        trace.guards.append((list(tensors), recompute, kept))
+
+
+def snapshot_answer(result: Any) -> Any:
+    """A guard's answer, copied so the caller can change theirs."""
+    if isinstance(result, np.ndarray):
+        return result.copy()
+    if isinstance(result, tuple):
+        return tuple(snapshot_answer(r) for r in result)
+    return result
+
+
 def live_trace(node: "Tensor") -> bool:
     """Whether ``node`` is the root argument node of a transform call that is running."""
     if node.inputs or node.primitive is None:
         return False
     trace = node.params.get("trace")
-    return type(trace) is Trace and trace.live
+    return (type(trace) is Trace or type(trace) is JitTrace) and trace.live
 
 
 def is_traced(output: "Tensor") -> bool:
@@ -225,8 +286,12 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def __bool__(self) -> bool:
-        # Branching on a value is allowed: the branch taken is the one differentiated.
-        return bool(self.data)
+        # Branching on a value is allowed: the branch taken is the one differentiated
+        # (and, under jit, a guard of the trace).
+        result = bool(self.data)
+        if self.inputs or self.primitive is not None:
+            observe((self,), bool, result)
+        return result
 
     # --- NumPy's dispatch protocols (NEP 13 and 18): np.sin(t) runs funcgrad's sin ------
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -338,20 +403,23 @@ class Tensor:
 
     # Integer and boolean answers about the data are plain arrays: nothing to differentiate.
     def argmax(self, axis: Optional[int] = None) -> IntArray:
-        return np.asarray(np.argmax(self.data, axis=axis))
+        result: IntArray = _answer(self, lambda d: np.asarray(np.argmax(d, axis=axis)))
+        return result
 
     def argmin(self, axis: Optional[int] = None) -> IntArray:
-        return np.asarray(np.argmin(self.data, axis=axis))
+        result: IntArray = _answer(self, lambda d: np.asarray(np.argmin(d, axis=axis)))
+        return result
 
     def argsort(self, axis: Optional[int] = -1) -> IntArray:
-        return np.argsort(self.data, axis=axis)
+        result: IntArray = _answer(self, lambda d: np.argsort(d, axis=axis))
+        return result
 
     def any(self, axis: Axis = None, keepdims: bool = False) -> BoolArray:
-        result: BoolArray = np.any(self.data, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]  # axis as NumPy takes it
+        result: BoolArray = _answer(self, lambda d: np.any(d, axis=axis, keepdims=keepdims))  # type: ignore[arg-type]  # axis as NumPy takes it
         return result
 
     def all(self, axis: Axis = None, keepdims: bool = False) -> BoolArray:
-        result: BoolArray = np.all(self.data, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]  # axis as NumPy takes it
+        result: BoolArray = _answer(self, lambda d: np.all(d, axis=axis, keepdims=keepdims))  # type: ignore[arg-type]  # axis as NumPy takes it
         return result
 
     # --- operators: each is one primitive ---------------------------------------------
@@ -424,7 +492,25 @@ class Tensor:
 
 
 def _compare(ufunc: np.ufunc, x: Tensor, other: object) -> BoolArray:
-    result: BoolArray = ufunc(x.data, data_of(other))
+    if type(other) is Tensor:
+        result: BoolArray = ufunc(x.data, other.data)
+        if x.inputs or x.primitive is not None or other.inputs or other.primitive is not None:
+            observe((x, other), ufunc, result)
+        return result
+    result = ufunc(x.data, other)
+    if x.inputs or x.primitive is not None:
+        traces = jit_traces((x,))
+        if traces:  # a jit trace replays the comparison against the same constant
+            constant = snapshot_answer(other)
+            guard(traces, (x,), lambda d: ufunc(d, constant), result)
+    return result
+
+
+def _answer(x: Tensor, compute: Callable[[Any], Any]) -> Any:
+    """A plain answer about ``x``'s data, a guard of any jit trace ``x`` belongs to."""
+    result = compute(x.data)
+    if x.inputs or x.primitive is not None:
+        observe((x,), compute, result)
     return result
 
 

@@ -33,10 +33,24 @@ def _relu_impl(x: Any) -> Any:
     return np.maximum(x, 0.0)
 
 
+def _relu_grad_impl(c: Any, out: Any) -> Any:
+    # out > 0 exactly where x > 0, so relu'(0) = 0.
+    return np.where(np.greater(out, 0), c, 0.0)
+
+
+def _relu_grad_rule(g: Value, y: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # Linear in c (the same mask again); the mask, a step of out, has zero derivative.
+    return bind(relu_grad_p, g, xs[1]) if i == 0 else np.zeros((), dtype=g.dtype)
+
+
+#: ``c`` where ``out > 0``, else 0: relu's rule as one primitive, so that a recorded
+#: backward (nested transforms, jit) computes its mask from the recorded ``out`` rather
+#: than keeping the mask of the moment as a constant.
+relu_grad_p = Primitive("relu_grad", _relu_grad_impl, vjp=_relu_grad_rule, jvp=_relu_grad_rule)
+
+
 def _relu_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    # The mask is data (a step has no derivative to record); out > 0 exactly where x > 0,
-    # so relu'(0) = 0.
-    return ops.where(np.greater(data(out), 0), c, 0.0)
+    return bind(relu_grad_p, c, out)
 
 
 relu_p = Primitive("relu", _relu_impl, vjp=_relu_rule, jvp=_relu_rule)

@@ -12,11 +12,12 @@ import pytest
 
 import funcgrad._custom
 import funcgrad._jacobians
+import funcgrad._jit
 import funcgrad._transforms
 import funcgrad._tree
 import funcgrad.tree
 
-MODULES = [funcgrad._transforms, funcgrad._jacobians, funcgrad._custom, funcgrad._tree, funcgrad.tree]
+MODULES = [funcgrad._transforms, funcgrad._jacobians, funcgrad._jit, funcgrad._custom, funcgrad._tree, funcgrad.tree]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "transforms.md"
 
 
@@ -30,7 +31,7 @@ def test_docstring_examples_run(module: ModuleType) -> None:
 def test_every_public_transform_has_an_example() -> None:
     import funcgrad
 
-    for name in ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacfwd", "hessian", "hvp", "stop_gradient", "custom_vjp", "backward"):
+    for name in ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacfwd", "hessian", "hvp", "stop_gradient", "custom_vjp", "backward", "jit"):
         assert ">>>" in (getattr(funcgrad, name).__doc__ or ""), name
 
 

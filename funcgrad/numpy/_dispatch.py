@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 import funcgrad.numpy as fnp
-from funcgrad._tensor import Tensor
+from funcgrad._tensor import Tensor, guard, jit_traces, snapshot_answer
 from funcgrad.numpy._util import data
 
 
@@ -43,7 +43,21 @@ def _on_data(ufunc: np.ufunc) -> Callable[..., Any]:
     """A ufunc whose answer is boolean (a comparison, ``isnan``): a plain array of the data."""
 
     def answer(*args: Any) -> Any:
-        return ufunc(*[data(a) for a in args])
+        result = ufunc(*[data(a) for a in args])
+        tensors = [a for a in args if type(a) is Tensor and (a.inputs or a.primitive is not None)]
+        traces = jit_traces(tensors) if tensors else None
+        if traces:  # a guard of the jit trace (funcgrad/_jit.py)
+            where = [i for i, a in enumerate(args) if type(a) is Tensor]
+            frozen = [snapshot_answer(a) if isinstance(a, np.ndarray) else a for a in args]
+
+            def recompute(*datas: Any) -> Any:
+                operands = list(frozen)
+                for i, d in zip(where, datas):
+                    operands[i] = d
+                return ufunc(*operands)
+
+            guard(traces, [args[i] for i in where], recompute, result)
+        return result
 
     answer.__name__ = ufunc.__name__
     return answer

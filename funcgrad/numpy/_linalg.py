@@ -15,7 +15,7 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._util import data, shape, tensor
 
 
@@ -160,6 +160,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     if len(s) < 2 or s[-1] != s[-2]:
         raise ValueError(f"slogdet: expected a square matrix or a stack of them, got shape {s}")
     sign = np.linalg.slogdet(data(a))[0]
+    if type(a) is Tensor:  # a plain answer about a traced value: a jit guard
+        observe((a,), lambda d: np.linalg.slogdet(d)[0], sign)
     return SlogdetResult(Tensor(sign), apply(logabsdet_p, a))
 
 

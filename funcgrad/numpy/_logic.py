@@ -10,11 +10,11 @@ the branch taken is differentiated.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from funcgrad._tensor import Tensor
+from funcgrad._tensor import Tensor, guard, jit_traces, snapshot_answer
 
 
 def _unwrap(value: Any) -> Any:
@@ -25,12 +25,68 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _tensors(values: Any) -> list[Tensor]:
+    """The Tensors among ``values`` and one level into their lists and tuples, in order."""
+    found: list[Tensor] = []
+    for value in values:
+        if type(value) is Tensor:
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            found.extend(v for v in value if type(v) is Tensor)
+    return found
+
+
+class _Slot:
+    """Where a guard puts the new data of a Tensor operand."""
+
+
+_SLOT = _Slot()
+
+
+def _freeze(value: Any) -> Any:
+    """``value`` for a guard to keep: Tensors become slots, arrays snapshots."""
+    if type(value) is Tensor:
+        return _SLOT
+    if isinstance(value, np.ndarray):
+        return snapshot_answer(value)
+    if isinstance(value, (list, tuple)) and builtins_any(type(v) is Tensor for v in value):
+        return type(value)(_SLOT if type(v) is Tensor else v for v in value)
+    return value
+
+
+def _thaw(value: Any, datas: Iterator[Any]) -> Any:
+    if value is _SLOT:
+        return next(datas)
+    if isinstance(value, (list, tuple)) and builtins_any(v is _SLOT for v in value):
+        return type(value)(next(datas) if v is _SLOT else v for v in value)
+    return value
+
+
 builtins_any = any
+#: Answers about the shape or dtype alone: fixed for a jit trace, so never guards.
+_STATIC = frozenset({"shape", "ndim", "size", "result_type"})
 
 
 def _plain(name: str, impl: Callable[..., Any], kind: str, example: str, shows: str) -> Callable[..., Any]:
+    static = name in _STATIC
+
     def op(*args: Any, **kwargs: Any) -> Any:
-        return impl(*(_unwrap(a) for a in args), **{k: _unwrap(v) for k, v in kwargs.items()})
+        result = impl(*(_unwrap(a) for a in args), **{k: _unwrap(v) for k, v in kwargs.items()})
+        if not static:
+            tensors = [t for t in _tensors((*args, *kwargs.values())) if t.inputs or t.primitive is not None]
+            traces = jit_traces(tensors) if tensors else None
+            if traces:
+                # A guard of the jit trace: the same answer recomputed from new data.
+                frozen_args = [_freeze(a) for a in args]
+                frozen_kwargs = {k: _freeze(v) for k, v in kwargs.items()}
+
+                def recompute(*datas: Any) -> Any:
+                    it = iter(datas)
+                    thawed = [_thaw(a, it) for a in frozen_args]
+                    return impl(*thawed, **{k: _thaw(v, it) for k, v in frozen_kwargs.items()})
+
+                guard(traces, _tensors((*args, *kwargs.values())), recompute, result)
+        return result
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"NumPy's ``{name}`` on the data: a plain {kind}, not differentiable (no derivative; JVP: none).\n\n    >>> {name}{example}\n    {shows}\n    "

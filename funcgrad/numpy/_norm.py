@@ -7,7 +7,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Tensor, TensorLike
+from funcgrad._tensor import Tensor, TensorLike, observe
 from funcgrad.numpy._decomp import svd
 from funcgrad.numpy._reduce import max as rmax
 from funcgrad.numpy._reduce import min as rmin
@@ -52,6 +52,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     # and with p < 0 an infinite value), so zero vectors are routed through ones (the
     # "double where") and their norms replaced by 0: no 0 * inf reaches any derivative.
     zero = np.all(np.equal(t.data, 0), axis=axes, keepdims=True)
+    observe((t,), lambda d: np.all(np.equal(d, 0), axis=axes, keepdims=True), zero)  # a jit guard
     if not np.any(zero):
         return _norm(t, ord, axes, keepdims, axis)
     safe = where(zero, 1.0, t)
@@ -72,7 +73,9 @@ def _norm(t: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, axis: Axis
         if ord == 1:
             return rsum(rabs(t), a, keepdims=keepdims)
         if ord == 0:  # the count of nonzero entries: piecewise constant, gradient 0
-            return rsum(np.not_equal(t.data, 0).astype(t.dtype), a, keepdims=keepdims)
+            nonzero = np.not_equal(t.data, 0)
+            observe((t,), lambda d: np.not_equal(d, 0), nonzero)  # a jit guard
+            return rsum(nonzero.astype(t.dtype), a, keepdims=keepdims)
         if isinstance(ord, (int, float, np.integer, np.floating)) and ord != 0:
             return root_with_zero_gradient(rsum(rabs(t) ** float(ord), a, keepdims=keepdims), float(ord))
         raise ValueError(f"norm: vector ord={ord!r} is not supported")

@@ -12,7 +12,7 @@ from typing import Any, Optional
 import numpy as np
 
 from funcgrad._core_ops import _swap_last as swap
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, observe
 from funcgrad.numpy._decomp import svd
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._util import data, shape, tensor
@@ -85,6 +85,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Optional[float] = None) -> tuple[
     eps = float(np.finfo(ta.dtype).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else float(rcond))
     rank = int(np.linalg.lstsq(data(ta), data(tb), rcond=cut)[2])
+    observe((ta, tb), lambda A, B: int(np.linalg.lstsq(A, B, rcond=cut)[2]), rank)  # a jit guard
     x = pinv(ta, rcond=cut) @ tb
     if rank == n and m > n:
         r = tb - ta @ x

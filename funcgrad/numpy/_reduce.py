@@ -12,7 +12,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad._typing import Array
 from funcgrad.numpy._select import where
 from funcgrad.numpy._shape import join
@@ -77,6 +77,8 @@ def root_with_zero_gradient(s: Tensor, power: float) -> Tensor:
     branch and the root through a harmless argument keeps 0 * inf out of the gradient.
     """
     zero = np.equal(data(s), 0)
+    if type(s) is Tensor:  # which entries are zero: a jit guard
+        observe((s,), lambda d: np.equal(d, 0), zero)
     safe = where(zero, 1.0, s)
     root = safe ** (1.0 / power) if power != 2 else sqrt(safe)
     return where(zero, 0.0, root)

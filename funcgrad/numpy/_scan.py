@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._reduce import Axis, _axes, _count, _prod_jvp, _prod_vjp, _reversed, cumsum_p, max, mean, min, sum
 from funcgrad.numpy._select import where
 from funcgrad.numpy._shape import broadcast_to, concatenate, reshape, transpose
@@ -76,7 +76,10 @@ def nansum(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = Non
     Tensor(3.0, op=sum)
     """
     _no_out(out, "nansum", dtype)
-    return sum(where(np.isnan(data(a)), 0.0, a), axis, keepdims=keepdims)
+    mask = np.isnan(data(a))
+    if type(a) is Tensor:  # the NaN pattern of a traced value: a jit guard
+        observe((a,), np.isnan, mask)
+    return sum(where(mask, 0.0, a), axis, keepdims=keepdims)
 
 
 def nanmean(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = None, keepdims: bool = False) -> Tensor:

@@ -12,7 +12,7 @@ from typing import Any, Optional, overload
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad._typing import Array
 from funcgrad.numpy._util import data, shape
 
@@ -25,12 +25,25 @@ def _share(mine: Any, other: Any, wins: Any, dtype: Any) -> Array:
     return share
 
 
+def _tie_share_impl(mine: Any, other: Any, larger: bool, dtype: Any) -> Array:
+    return _share(mine, other, np.greater if larger else np.less, dtype)
+
+
+def _zero_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    return np.zeros((), dtype=data(c).dtype)  # a step function of its operands
+
+
+#: maximum's and minimum's shares as a primitive (zero derivative), so that a recorded rule
+#: (nested transforms, jit) recomputes them from the recorded operands.
+tie_share_p = Primitive("tie_share", _tie_share_impl, vjp=_zero_rule, jvp=_zero_rule)
+
+
 def _maximum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return c * _share(data(xs[i]), data(xs[1 - i]), np.greater, data(c).dtype)
+    return c * bind(tie_share_p, xs[i], xs[1 - i], larger=True, dtype=data(c).dtype)
 
 
 def _minimum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return c * _share(data(xs[i]), data(xs[1 - i]), np.less, data(c).dtype)
+    return c * bind(tie_share_p, xs[i], xs[1 - i], larger=False, dtype=data(c).dtype)
 
 
 maximum_p = Primitive("maximum", np.maximum, vjp=_maximum_rule, jvp=_maximum_rule, elementwise=True)
@@ -117,8 +130,12 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
     shape(condition, "where", "condition")
     if x is None and y is None:
         indices: tuple[IntArray, ...] = np.nonzero(data(condition))
+        if type(condition) is Tensor:  # plain answers about a traced value: jit guards
+            observe((condition,), np.nonzero, indices)
         return indices
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
     mask = np.asarray(data(condition)).astype(bool)
+    if type(condition) is Tensor:
+        observe((condition,), lambda d: np.asarray(d).astype(bool), mask)
     return apply(ops.where_p, mask, x, y)

@@ -10,7 +10,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._util import lead, operand, shape, tensor
 
 Shape = Union[int, Sequence[int]]
@@ -173,6 +173,8 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
     if isinstance(indices, Tensor) and indices.data.dtype.kind == "f":
         raise ops.tensor_index_error("take", indices.data.dtype)
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if isinstance(indices, Tensor):  # indices from a traced value: a jit guard
+        observe((indices,), np.asarray, index)
     if index.dtype.kind not in "iu":
         raise IndexError(f"take: indices must be integers, got dtype {index.dtype}")
     return apply(ops.getitem_p, a, index=(slice(None),) * axis + (index,))

@@ -211,10 +211,10 @@ def sign(x: TensorLike, /) -> Tensor:
 
 
 def _abs_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    # np.sign(0) == 0 gives the convention abs'(0) = 0. The sign is data, not a node:
-    # it is piecewise constant, so recording it would only add zeros.
-    slope: Array = np.sign(data(xs[0]))
-    return c * slope
+    # np.sign(0) == 0 gives the convention abs'(0) = 0. The sign is sign's primitive
+    # (zero derivative), so a recorded rule (nested transforms, jit) recomputes it from
+    # the recorded operand instead of keeping the signs of the moment as a constant.
+    return c * bind(sign_p, xs[0])
 
 
 abs_p = Primitive("abs", np.abs, vjp=_abs_rule, jvp=_abs_rule)

@@ -19,6 +19,7 @@ import scipy.special as sc
 
 import funcgrad.nn as nn
 import funcgrad.numpy as fnp
+from funcgrad.numpy._util import tensor
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._unary import log1p_p
@@ -307,10 +308,6 @@ def multigammaln(a: TensorLike, d: int) -> Tensor:
 
 
 # --- logsumexp: nn.logsumexp, with SciPy's weights b ------------------------------------
-def _as_tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else fnp.add(x, 0.0)  # a list or array, as ops take it
-
-
 
 Axis = Union[int, Sequence[int], None]
 
@@ -337,7 +334,7 @@ def logsumexp(
     # m + log(sum(b exp(a - m))) with m the maximum of a, a constant: the value does not
     # depend on m, so neither does the (exact) gradient, and no term overflows. Unlike
     # logsumexp(a + log b), d/db = exp(a - out) stays finite at a zero weight.
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = tensor(a, "logsumexp", "a"), tensor(b, "logsumexp", "b")
     both = np.broadcast_shapes(a.shape, b.shape)
     axes = ops.normalize_axis(axis, len(both), "logsumexp")
     top = np.max(np.broadcast_to(a.data, both), axis=axes, keepdims=True)

@@ -17,10 +17,6 @@ from funcgrad.scipy._elementwise import Row, primitive
 LOG_2PI = math.log(2.0 * math.pi)
 
 
-def as_tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else fnp.multiply(x, 1.0)
-
-
 def log(v: Any) -> Any:
     """``log(v)``: a Python number for a Python number (no float64 array appears)."""
     if isinstance(v, (int, float)) and not isinstance(v, bool):

@@ -16,7 +16,7 @@ import funcgrad.numpy as fnp
 from funcgrad._tensor import Tensor, TensorLike
 from funcgrad.numpy._util import shape
 from funcgrad.scipy import special as sp
-from funcgrad.scipy.stats._common import as_tensor
+from funcgrad.numpy._util import tensor as as_tensor
 
 __all__ = ["entropy", "logpdf", "pdf"]
 

@@ -19,7 +19,7 @@ import funcgrad.numpy as fnp
 from funcgrad._tensor import Tensor, TensorLike
 from funcgrad.numpy._util import shape
 from funcgrad.scipy._linalg import cholesky, solve_triangular
-from funcgrad.scipy.stats._common import as_tensor
+from funcgrad.numpy._util import tensor as as_tensor
 
 __all__ = ["entropy", "logpdf", "pdf"]
 
