@@ -1,7 +1,9 @@
 """Pytrees: nested tuples, lists, dicts, NamedTuples, dataclasses and attrs classes.
 
 No registration: any of these containers nests, None is an empty subtree, and anything
-else (arrays, Tensors, numbers) is a leaf. Every transform takes pytree arguments and
+else (arrays, Tensors, numbers) is a leaf. A dataclass or attrs field declared with
+``metadata={"static": True}`` is part of the structure, not a leaf: carried through
+unchanged, never differentiated, and it may hold anything. Every transform takes pytree arguments and
 returns gradients of the same structure and type.
 
 >>> import funcgrad.tree as tree
@@ -16,7 +18,9 @@ returns gradients of the same structure and type.
 
 from funcgrad._tree import TreeDef as TreeDef
 from funcgrad._tree import flatten as flatten
+from funcgrad._tree import leaves as leaves
 from funcgrad._tree import map as map
+from funcgrad._tree import map_with_path as map_with_path
 from funcgrad._tree import unflatten as unflatten
 
-__all__ = ["TreeDef", "flatten", "map", "unflatten"]
+__all__ = ["TreeDef", "flatten", "leaves", "map", "map_with_path", "unflatten"]
