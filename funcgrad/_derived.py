@@ -70,6 +70,16 @@ def _tensordot_leading(tensor: Any, out: Value) -> Value:
     return ops.sum(flat * weights, (0,))
 
 
+# fmt: off
+@overload
+def tensor_jacobian_product(fn: Callable[[Tensor], Tensor], argnum: Literal[0] = ...) -> Callable[[TensorLike, TensorLike], Array]: ...
+@overload
+def tensor_jacobian_product(fn: Callable[[Tensor, Tensor], Tensor], argnum: int) -> Callable[[TensorLike, TensorLike, TensorLike], Array]: ...
+@overload
+def tensor_jacobian_product(fn: Callable[[T0], Tensor], argnum: Literal[0] = ...) -> Callable[[T0, TensorLike], T0]: ...
+@overload
+def tensor_jacobian_product(fn: Callable[..., Any], argnum: int = ...) -> Callable[..., Any]: ...
+# fmt: on
 def tensor_jacobian_product(fn: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """``tjp(*args, tensor)``: ``tensor`` times the Jacobian of ``fn`` w.r.t. ``args[argnum]``.
 
@@ -103,6 +113,14 @@ def _half_squared_norm(x: Tensor) -> Tensor:
     return 0.5 * (x * x).sum(axis=-1) if x.ndim else 0.5 * x * x
 
 
+# fmt: off
+@overload
+def make_ggnvp(f: Callable[[Tensor], Tensor], g: Callable[[Tensor], Tensor] = ..., f_argnum: Literal[0] = ...) -> Callable[[TensorLike], Callable[[TensorLike], Array]]: ...
+@overload
+def make_ggnvp(f: Callable[[T0], Tensor], g: Callable[[Tensor], Tensor] = ..., f_argnum: Literal[0] = ...) -> Callable[[T0], Callable[[T0], T0]]: ...
+@overload
+def make_ggnvp(f: Callable[..., Any], g: Callable[[Tensor], Tensor] = ..., f_argnum: int = ...) -> Callable[..., Callable[[Any], Any]]: ...
+# fmt: on
 def make_ggnvp(
     f: Callable[..., Any], g: Callable[[Tensor], Tensor] = _half_squared_norm, f_argnum: int = 0
 ) -> Callable[..., Callable[[Any], Any]]:
