@@ -101,7 +101,12 @@ def tensor_jacobian_product(fn: Callable[..., Any], argnum: int = 0) -> Callable
         if not args:
             raise TypeError("tensor_jacobian_product: call tjp(*args, tensor), with the tensor last")
         *primals, tensor = args
-        return jacobian(lambda *a: _tensordot_leading(tensor, fn(*a, **kwargs)), argnum)(*primals)
+
+        def contracted(*a: Any) -> Any:
+            return _tensordot_leading(tensor, fn(*a, **kwargs))
+
+        jacobian_fn: Callable[..., Any] = jacobian(contracted, argnum)
+        return jacobian_fn(*primals)
 
     return tjp
 
