@@ -18,7 +18,7 @@ import numpy as np
 
 from funcgrad._checkpoint import _Memo
 from funcgrad._dtypes import snapshot, to_array
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, data_of, make_node
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, data_of, is_traced, make_node
 from funcgrad._transforms import vjp
 from funcgrad._tree import flatten, unflatten
 
@@ -26,7 +26,15 @@ from funcgrad._tree import flatten, unflatten
 def _solve(f: Callable[[Any, Any], Any], a: Any, x0: Any, distance: Callable[[Any, Any], Any], tol: float) -> Any:
     """Iterate ``x = f(a, x)`` from ``x0`` until ``distance(x, x_prev) <= tol``, on arrays."""
     x_prev = x0
-    x = data_of(f(a, x0))
+    first = f(a, x0)
+    if isinstance(first, Tensor) and is_traced(first):
+        # f computes from a Tensor a running transform differentiates, but not through
+        # a: the node would not pass that derivative on, a silently wrong number.
+        raise TypeError(
+            "fixed_point: f closes over a Tensor that a transform is differentiating; "
+            "pass it in a instead (a may be a tuple or any pytree), e.g. fixed_point(f, (a, w), ...)"
+        )
+    x = data_of(first)
     while float(data_of(distance(x, x_prev))) > tol:
         x, x_prev = data_of(f(a, x)), x
     return x

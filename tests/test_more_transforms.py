@@ -319,6 +319,31 @@ def test_fixed_point_matches_finite_differences_on_a_contraction() -> None:
     np.testing.assert_allclose(grad(loss, argnums=0)(a0), fd, rtol=1e-6)
 
 
+def test_fixed_point_refuses_a_closed_over_traced_value_rather_than_drop_its_derivative() -> None:
+    def loss(w: Any) -> Any:
+        return fixed_point(lambda a, x: 0.5 * x + a * w, np.array(1.0), np.array(0.0), _distance, 1e-12)
+
+    with pytest.raises(TypeError, match="pass it in a instead"):
+        grad(loss, argnums=0)(np.array(0.5))
+    # passed in a, it is differentiated: x* = 2 a w, d/dw = 2 a
+    solve = lambda w: fixed_point(lambda a, x: 0.5 * x + a[0] * a[1], (np.array(1.0), w), np.array(0.0), _distance, 1e-13)  # noqa: E731
+    np.testing.assert_allclose(grad(solve, argnums=0)(np.array(0.5)), 2.0, rtol=1e-9)
+
+
+def test_checkpoint_and_fixed_point_give_serial_answers_under_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cb = checkpoint(_block)
+    loss = lambda x, w: (cb(cb(x, w), w) ** 2).sum() + _sqrt(x * x + 1.0).sum()  # noqa: E731
+    inputs = [X * (1 + k / 10) for k in range(8)]
+    serial = [grad(loss)(x, W) for x in inputs]
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda x: grad(loss)(x, W), inputs))
+    for a, b in zip(serial, threaded):
+        for u, v in zip(a, b):
+            np.testing.assert_array_equal(u, v)
+
+
 # --- tensor_jacobian_product, make_ggnvp -------------------------------------------------------
 def test_tensor_jacobian_product_contracts_the_leading_output_axes() -> None:
     f = lambda x: fnp.outer(x, fnp.sin(x))  # noqa: E731
