@@ -19,7 +19,7 @@ from funcgrad import _core_ops as ops
 from funcgrad import _graph
 from funcgrad._custom import _positional
 from funcgrad._dtypes import as_numeric, snapshot, to_array
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, bind, data_of, make_node
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, bind, data_of, is_traced, make_node
 from funcgrad._tree import TreeDef, flatten, unflatten
 
 P = ParamSpec("P")
@@ -81,6 +81,13 @@ class custom_jvp(Generic[P, R]):
         plain = unflatten(argdef, [data_of(leaf) for leaf in constants])
         fn: Callable[..., Any] = self.fn
         out = fn(*plain)
+        if isinstance(out, Tensor) and is_traced(out):
+            # fn computes from a Tensor a running transform differentiates, but not
+            # through its arguments: the node would not pass that derivative on.
+            raise TypeError(
+                f"{self._name()}: fn closes over a Tensor that a transform is differentiating; "
+                "pass it to fn as an argument instead (and give the rule its tangent)"
+            )
         data = out.data if isinstance(out, Tensor) else to_array(out, f"{self._name()}: fn's output", copy=True)
         data.setflags(write=False)
         params = {"argdef": argdef, "out_shape": data.shape}

@@ -181,6 +181,16 @@ def test_custom_jvp_rule_is_set_once_and_decorating_returns_it() -> None:
     assert np.allclose(f(np.array(3.0)), 6.0)  # outside any transform: fn itself
 
 
+def test_custom_jvp_refuses_a_closed_over_traced_value_rather_than_drop_its_derivative() -> None:
+    def loss(w: Any) -> Any:
+        f = custom_jvp(lambda x: x * w)
+        f.defjvp(lambda p, t: (p[0] * w, t[0] * w))
+        return f(Tensor(X)).sum()
+
+    with pytest.raises(TypeError, match="pass it to fn as an argument"):
+        grad(loss, argnums=0)(np.array(2.0))
+
+
 # --- checkpoint ---------------------------------------------------------------------------
 W = np.array([[0.2, -0.1, 0.05], [0.1, 0.3, -0.2], [0.0, 0.15, 0.25]])
 
