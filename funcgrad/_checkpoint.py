@@ -20,6 +20,7 @@ from typing import Any, Callable, Optional, ParamSpec, TypeVar
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad import _graph
 from funcgrad._dtypes import snapshot
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Trace, Value, make_node
@@ -37,7 +38,7 @@ def checkpoint(fn: Callable[P, R]) -> Callable[P, R]:
     A chain of checkpointed blocks keeps one value per block (its output) rather than
     every intermediate, at the price of one more forward pass of each block during the
     backward pass. ``fn`` takes pytrees of arrays and Tensors (and any other leaves,
-    passed through) and returns one Tensor. It should be a pure function of its
+    passed through) and returns a Tensor or a pytree of them. It should be a pure function of its
     arguments and of Tensors or arrays it closes over, since it runs again.
 
     >>> import numpy as np
@@ -60,15 +61,20 @@ def checkpoint(fn: Callable[P, R]) -> Callable[P, R]:
             call_leaves, arguments = _arguments(leaves, name, trace, nodes)
             call_args, call_kwargs = unflatten(argdef, call_leaves)
             out = fn(*call_args, **call_kwargs)
-            if not isinstance(out, Tensor):
-                return out  # a constant: nothing to differentiate or recompute
-            lifted = _closures(out, arguments)
-            if not lifted and not any(node in arguments for node in _graph.walk(out, frozenset(nodes))):
+            out_leaves, out_def = flatten(out)
+            tensors = [leaf for leaf in out_leaves if isinstance(leaf, Tensor)]
+            if not tensors:
+                return out  # constants: nothing to differentiate or recompute
+            packed = _pack(tensors)
+            lifted = _closures(packed, arguments)
+            if not lifted and not any(node in arguments for node in _graph.walk(packed, frozenset(nodes))):
                 return out  # computed from no Tensor: nothing to recompute
-            data = out.data
+            data = packed.data
+            layout = [(t.shape, t.dtype) for t in tensors]
+            out_leaves = [None if isinstance(leaf, Tensor) else leaf for leaf in out_leaves]
         finally:
             finish(trace, [], False)
-        del out, call_leaves, call_args, call_kwargs  # fn's graph is dropped here
+        del out, tensors, packed, call_leaves, call_args, call_kwargs  # fn's graph is dropped here
         operands = tuple(snapshot(leaf) if isinstance(leaf, np.ndarray) else leaf for leaf in leaves) + tuple(lifted)
         primitive = Primitive(f"checkpoint({name})", _refuse, vjp=_rule, jvp=None)
         params = {
@@ -78,9 +84,14 @@ def checkpoint(fn: Callable[P, R]) -> Callable[P, R]:
             "count": len(leaves),
             "lifted": tuple(lifted),
             "memo": _Memo(),
+            "layout": tuple(layout),
         }
-        result: R = make_node(data, operands, primitive, params)  # type: ignore[assignment]  # R is a Tensor here
-        return result
+        node = make_node(data, operands, primitive, params)
+        if len(layout) == 1 and out_def.kind == "leaf":
+            result: R = node  # type: ignore[assignment]  # R is a Tensor here
+            return result
+        rebuilt: R = unflatten(out_def, _unpack(node, layout, out_leaves))
+        return rebuilt
 
     return checkpointed
 
@@ -124,6 +135,31 @@ def _closures(out: Tensor, arguments: set[Tensor]) -> list[Tensor]:
                 seen.add(x)
                 stack.append(x)
     return list(roots)
+
+
+def _pack(tensors: list[Tensor]) -> Tensor:
+    """The output Tensors as the node's one value: the Tensor itself, or their
+    flattened data concatenated (as decompositions pack their outputs, docs/design.md)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    return fnp.concatenate([fnp.reshape(t, (-1,)) for t in tensors])
+
+
+def _unpack(node: Tensor, layout: list[tuple[tuple[int, ...], Any]], leaves: list[Any]) -> list[Any]:
+    """The output leaves again: each Tensor a slice of ``node``, reshaped and cast back."""
+    pieces = iter(layout)
+    start = 0
+    result = []
+    for leaf in leaves:
+        if leaf is not None:
+            result.append(leaf)
+            continue
+        shape, dtype = next(pieces)
+        size = int(np.prod(shape, dtype=np.int64))
+        piece = fnp.reshape(node[start : start + size], shape)
+        result.append(piece if piece.dtype == dtype else piece.astype(dtype))
+        start += size
+    return result
 
 
 def _refuse(*args: Any, **params: Any) -> Any:
@@ -205,9 +241,10 @@ def _recompute(c: Value, out: Value, xs: tuple[Operand, ...], params: Params) ->
             # them, so what the sweep returns is a function of them (higher order).
             nodes[k] = call[k] = _graph.argument(xs[k], f"checkpoint({name}): argument leaf {k}", trace)
         call_args, call_kwargs = unflatten(argdef, call)
-        result = fn(*call_args, **call_kwargs)
-        if not isinstance(result, Tensor):
-            raise TypeError(f"checkpoint({name}): fn returned a Tensor in the forward pass but {type(result).__name__} when run again")
+        outputs = [leaf for leaf in flatten(fn(*call_args, **call_kwargs))[0] if isinstance(leaf, Tensor)]
+        if [o.shape for o in outputs] != [shape for shape, _ in params["layout"]]:
+            raise TypeError(f"checkpoint({name}): fn returned other Tensors when run again than in the forward pass")
+        result = _pack(outputs)
         stop = frozenset(list(nodes.values()) + list(lifted))
         order = _graph.walk(result, stop)
         keep = list(nodes.values()) + list(lifted)

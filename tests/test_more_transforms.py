@@ -243,6 +243,24 @@ def test_checkpoint_recomputes_once_per_backward_pass_whatever_the_operand_count
     assert len(calls) == 2  # the forward pass and one recomputation for all three operands
 
 
+def test_checkpoint_of_a_pytree_output() -> None:
+    def pair(x: Any, w: Any) -> Any:
+        h = fnp.tanh(fnp.matmul(w, x))
+        return {"h": h, "sq": (h * h).sum(), "note": "kept"}
+
+    def loss(x: Any, w: Any, wrap: Any) -> Any:
+        out = wrap(pair)(x, w)
+        assert out["note"] == "kept"
+        return (out["h"] * x).sum() + out["sq"] * 3.0
+
+    for a, b in zip(grad(loss, argnums=(0, 1))(X, W, checkpoint), grad(loss, argnums=(0, 1))(X, W, lambda f: f)):
+        np.testing.assert_allclose(a, b)
+    np.testing.assert_allclose(hessian(loss)(X, W, checkpoint), hessian(loss)(X, W, lambda f: f))
+    np.testing.assert_allclose(
+        jacobian(lambda x: checkpoint(pair)(x, W)["h"])(X), jacobian(lambda x: pair(x, W)["h"])(X)
+    )
+
+
 def test_checkpoint_reaches_closed_over_values() -> None:
     def loss(x: Any, w: Any) -> Any:
         return (checkpoint(lambda y: fnp.tanh(fnp.matmul(w.T, y) * 2.0))(x) ** 2).sum()
