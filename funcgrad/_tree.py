@@ -17,6 +17,50 @@ import numpy as np
 from funcgrad._tensor import Tensor
 
 
+class Statics:
+    """A record's static fields as ``(name, value)`` pairs, compared by value.
+
+    Values may be anything: equal when they are the same object or ``==`` says so (an
+    array compares all its entries); hashed by names and whatever values are hashable,
+    so that a structure stays usable as a cache key.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[tuple[str, Any], ...] = ()) -> None:
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Statics) or len(self.items) != len(other.items):
+            return False
+        for (name_a, x), (name_b, y) in zip(self.items, other.items):
+            if name_a != name_b or type(x) is not type(y):
+                return False
+            if x is y:
+                continue
+            try:
+                if np.shape(x) != np.shape(y) or not bool(np.all(x == y)):
+                    return False
+            except Exception:  # a value without a usable ==: only identity counts as equal
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        parts: list[Any] = []
+        for name, value in self.items:
+            try:
+                parts.append((name, hash(value)))
+            except TypeError:  # unhashable (a list, an array): equal ones still hash alike
+                parts.append((name, type(value).__name__))
+        return hash(tuple(parts))
+
+    def __repr__(self) -> str:
+        return f"Statics({', '.join(name for name, _ in self.items)})"
+
+
+_NO_STATICS = Statics()
+
+
 @attrs.frozen
 class TreeDef:
     """The structure of a pytree: its kind, the keys of its children, and theirs.
@@ -31,31 +75,15 @@ class TreeDef:
     keys: tuple[Hashable, ...] = ()
     children: tuple["TreeDef", ...] = ()
     template: Any = attrs.field(default=None, eq=False, repr=False)
-    #: A record's static fields, ``(name, value)`` pairs: structure, not leaves. Compared
-    #: by value (``==``), left out of the repr to keep it short.
-    statics: tuple[tuple[str, Any], ...] = attrs.field(default=(), eq=attrs.cmp_using(eq=lambda a, b: _statics_equal(a, b)), repr=False)
+    #: A record's static fields: structure, not leaves. Compared by value (``==``), left
+    #: out of the repr to keep it short.
+    statics: Statics = attrs.field(default=_NO_STATICS, repr=False)
     #: Counted once, when the structure is built bottom-up (children exist first).
     num_leaves: int = attrs.field(eq=False, repr=False)
 
     @num_leaves.default
     def _count_leaves(self) -> int:
         return 1 if self.kind == "leaf" else sum(child.num_leaves for child in self.children)
-
-
-def _statics_equal(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...]) -> bool:
-    if len(a) != len(b):
-        return False
-    for (name_a, x), (name_b, y) in zip(a, b):
-        if name_a != name_b or type(x) is not type(y):
-            return False
-        if x is y:
-            continue
-        try:
-            if not bool(np.all(x == y)):
-                return False
-        except Exception:  # a value without a usable ==: only identity counts as equal
-            return False
-    return True
 
 
 LEAF = TreeDef("leaf")
@@ -100,7 +128,7 @@ def _children(tree: Any) -> tuple[TreeDef, tuple[Any, ...]]:
     fields = _record_fields(tree)
     if fields is not None:
         names, static = fields
-        statics = tuple((name, getattr(tree, name)) for name in static)
+        statics = Statics(tuple((name, getattr(tree, name)) for name in static)) if static else _NO_STATICS
         return TreeDef("record", kind, names, template=tree, statics=statics), tuple(getattr(tree, name) for name in names)
     return LEAF, ()
 

@@ -74,6 +74,20 @@ def test_treedef_equality_compares_static_values() -> None:
     assert len(repr(a)) < 200 and "first" not in repr(a)  # the repr stays short
 
 
+def test_treedefs_stay_hashable_whatever_the_static_values() -> None:
+    @dataclasses.dataclass
+    class Holder:
+        w: Any
+        options: Any = dataclasses.field(default=None, metadata={"static": True})
+
+    plain = tree.flatten({"a": X})[1]
+    assert hash(plain) == hash(tree.flatten({"a": X * 2})[1])
+    a, b = tree.flatten(Holder(X, [1, 2]))[1], tree.flatten(Holder(X, [1, 2]))[1]
+    assert a == b and hash(a) == hash(b)  # a list static: equal, and hashed alike
+    assert tree.flatten(Holder(X, np.array([1, 2])))[1] != tree.flatten(Holder(X, np.array([1, 2, 3])))[1]
+    assert {a: 1}[b] == 1
+
+
 def test_tree_map_carries_static_fields_and_refuses_other_statics() -> None:
     doubled = tree.map(lambda w: w * 2, AttrsLayer(X, Activation.SIN, "s"))
     assert doubled.kind is Activation.SIN and doubled.label == "s"
