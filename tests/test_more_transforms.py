@@ -395,6 +395,25 @@ def test_make_ggnvp_is_jt_h_j_v() -> None:
     np.testing.assert_allclose(make_ggnvp(f)(X)(v), J.T @ J @ v)  # default g: ½|y|², H = I
 
 
+def _fd_jacobian(fun: Any, x: Any, eps: float = 1e-6) -> Any:
+    cols = [(np.asarray(fun(x + eps * e)) - np.asarray(fun(x - eps * e))) / (2 * eps) for e in np.eye(x.size)]
+    return np.stack(cols, axis=-1)
+
+
+def test_tensor_jacobian_product_and_ggnvp_match_finite_differences() -> None:
+    a = np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.0]])
+    f = lambda x: fnp.tanh(fnp.matmul(a, x)) * x[0]  # noqa: E731
+    f_np = lambda x: np.tanh(a @ x) * x[0]  # noqa: E731
+    J = _fd_jacobian(f_np, X)
+    u = np.array([0.5, -2.0])
+    np.testing.assert_allclose(tensor_jacobian_product(f)(X, u), u @ J, rtol=1e-7, atol=1e-9)
+    g = lambda y: (fnp.exp(y) * y).sum()  # noqa: E731
+    y = f_np(X)
+    H = np.diag(np.exp(y) * (2 + y))  # d2/dy2 of y e^y, elementwise
+    v = np.array([1.0, -1.0, 0.5])
+    np.testing.assert_allclose(make_ggnvp(f, g)(X)(v), J.T @ H @ J @ v, rtol=1e-6, atol=1e-8)
+
+
 def test_new_transforms_never_change_their_inputs() -> None:
     x = X.copy()
     x.setflags(write=True)
