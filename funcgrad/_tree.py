@@ -21,6 +21,50 @@ import numpy as np
 from funcgrad._tensor import Tensor
 
 
+class Statics:
+    """A record's static fields as ``(name, value)`` pairs, compared by value.
+
+    Values may be anything: equal when they are the same object or ``==`` says so (an
+    array compares all its entries); hashed by names and whatever values are hashable,
+    so that a structure stays usable as a cache key.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[tuple[str, Any], ...] = ()) -> None:
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Statics) or len(self.items) != len(other.items):
+            return False
+        for (name_a, x), (name_b, y) in zip(self.items, other.items):
+            if name_a != name_b or type(x) is not type(y):
+                return False
+            if x is y:
+                continue
+            try:
+                if np.shape(x) != np.shape(y) or not bool(np.all(x == y)):
+                    return False
+            except Exception:  # a value without a usable ==: only identity counts as equal
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        parts: list[Any] = []
+        for name, value in self.items:
+            try:
+                parts.append((name, hash(value)))
+            except TypeError:  # unhashable (a list, an array): equal ones still hash alike
+                parts.append((name, type(value).__name__))
+        return hash(tuple(parts))
+
+    def __repr__(self) -> str:
+        return f"Statics({', '.join(name for name, _ in self.items)})"
+
+
+_NO_STATICS = Statics()
+
+
 @attrs.frozen(eq=False, repr=False)
 class TreeDef:
     """The structure of a pytree: its kind, the keys of its children, and theirs.
@@ -37,6 +81,9 @@ class TreeDef:
     keys: tuple[Hashable, ...] = ()
     children: tuple["TreeDef", ...] = ()
     template: Any = None
+    #: A record's static fields: structure, not leaves. Compared by value (``==``), left
+    #: out of the repr to keep it short.
+    statics: Statics = _NO_STATICS
     #: Counted once, when the structure is built bottom-up (children exist first).
     num_leaves: int = attrs.field()
     #: Likewise hashed once from the children's hashes: hashing never recurses.
@@ -48,7 +95,8 @@ class TreeDef:
 
     @structure_hash.default
     def _hash_structure(self) -> int:
-        return hash((self.kind, self.node_type, self.keys, tuple(child.structure_hash for child in self.children)))
+        children = tuple(child.structure_hash for child in self.children)
+        return hash((self.kind, self.node_type, self.keys, self.statics, children))
 
     def __hash__(self) -> int:
         return self.structure_hash
@@ -67,6 +115,7 @@ class TreeDef:
                 or a.node_type is not b.node_type
                 or len(a.children) != len(b.children)
                 or a.keys != b.keys
+                or a.statics != b.statics
             ):
                 return False
             stack.extend(zip(a.children, b.children))
@@ -116,16 +165,23 @@ _NONE = TreeDef("none")
 _ATOMIC_SEQUENCES = (str, bytes, bytearray, memoryview, range)
 
 
-def _record_fields(tree: Any) -> Optional[tuple[str, ...]]:
-    """Field names of a dataclass or attrs instance (not class), else None."""
+def _record_fields(tree: Any) -> Optional[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``(field names, static field names)`` of a dataclass or attrs instance (not class),
+    else None. A field with ``metadata={"static": True}`` is static: part of the
+    structure, passed through as it is, never a leaf."""
     kind = type(tree)
     if kind is Tensor or isinstance(tree, type):
         return None
+    fields: Any
     if attrs.has(kind):
-        return tuple(field.name for field in attrs.fields(kind))
-    if dataclasses.is_dataclass(tree):
-        return tuple(field.name for field in dataclasses.fields(tree))
-    return None
+        fields = attrs.fields(kind)
+    elif dataclasses.is_dataclass(tree):
+        fields = dataclasses.fields(tree)
+    else:
+        return None
+    dynamic = tuple(field.name for field in fields if not field.metadata.get("static", False))
+    static = tuple(field.name for field in fields if field.metadata.get("static", False))
+    return dynamic, static
 
 
 def _children(tree: Any) -> tuple[TreeDef, tuple[Any, ...]]:
@@ -147,7 +203,9 @@ def _children(tree: Any) -> tuple[TreeDef, tuple[Any, ...]]:
         return TreeDef("tuple" if isinstance(tree, tuple) else "list", kind), tuple(tree)
     fields = _record_fields(tree)
     if fields is not None:
-        return TreeDef("record", kind, fields, template=tree), tuple(getattr(tree, name) for name in fields)
+        names, static = fields
+        statics = Statics(tuple((name, getattr(tree, name)) for name in static)) if static else _NO_STATICS
+        return TreeDef("record", kind, names, template=tree, statics=statics), tuple(getattr(tree, name) for name in names)
     return LEAF, ()
 
 
@@ -160,9 +218,10 @@ def _step(node: TreeDef, index: int) -> str:
     return f".{node.keys[index]}"
 
 
-def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
-    """Leaves in order (``(path, leaf)`` pairs when ``with_paths``) and the structure."""
-    if type(tree) in _PLAIN_LEAVES:
+def _flatten(tree: Any, with_paths: bool, is_leaf: Optional[Callable[[Any], bool]] = None) -> tuple[list[Any], TreeDef]:
+    """Leaves in order (``(path, leaf)`` pairs when ``with_paths``) and the structure.
+    ``is_leaf(subtree)`` True makes that subtree a leaf, whatever it is."""
+    if type(tree) in _PLAIN_LEAVES and is_leaf is None:
         return [("", tree) if with_paths else tree], LEAF
     leaves: list[Any] = []
     # An explicit stack of (path, subtree, slot to fill) keeps deep trees off the C stack.
@@ -177,7 +236,7 @@ def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
         if slots is None:
             del open_paths[slot]
             continue
-        node, children = _children(subtree)
+        node, children = (LEAF, ()) if is_leaf is not None and is_leaf(subtree) else _children(subtree)
         if node is LEAF:
             leaves.append((path, subtree) if with_paths else subtree)
             continue
@@ -185,7 +244,7 @@ def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
             key = id(subtree)
             if key in open_paths:
                 if not with_paths:  # find the paths to name them: walk again with paths
-                    _flatten(tree, with_paths=True)
+                    _flatten(tree, True, is_leaf)
                 raise ValueError(
                     f"flatten: the pytree contains itself: tree{path} is tree{open_paths[key]} again "
                     f"(a {type(subtree).__name__} that holds itself); pytrees must be finite"
@@ -198,23 +257,36 @@ def _flatten(tree: Any, with_paths: bool) -> tuple[list[Any], TreeDef]:
             child_path = path + _step(node, index) if with_paths else ""
             pending.append((child_path, children[index], child_slots, index))
     for slots, slot, node, child_slots in reversed(built):
-        slots[slot] = TreeDef(node.kind, node.node_type, node.keys, tuple(child_slots), node.template)
+        slots[slot] = TreeDef(node.kind, node.node_type, node.keys, tuple(child_slots), node.template, node.statics)
     return leaves, root[0]
 
 
-def flatten_with_paths(tree: Any) -> tuple[list[tuple[str, Any]], TreeDef]:
+def flatten_with_paths(tree: Any, is_leaf: Optional[Callable[[Any], bool]] = None) -> tuple[list[tuple[str, Any]], TreeDef]:
     """Leaves in order with their paths (``.w``, ``[2]``, ``['key']``), and the structure."""
-    return _flatten(tree, with_paths=True)
+    return _flatten(tree, True, is_leaf)
 
 
-def flatten(tree: Any) -> tuple[list[Any], TreeDef]:
+def flatten(tree: Any, is_leaf: Optional[Callable[[Any], bool]] = None) -> tuple[list[Any], TreeDef]:
     """``(leaves, treedef)``: the leaves of ``tree`` in order, and its structure.
+
+    ``is_leaf(subtree)``, when given, makes a subtree for which it is True one leaf.
 
     >>> leaves, treedef = flatten({"w": 1.0, "b": (2.0, None)})
     >>> leaves
     [1.0, 2.0]
+    >>> flatten({"w": 1.0, "b": (2.0, None)}, is_leaf=lambda t: isinstance(t, tuple))[0]
+    [1.0, (2.0, None)]
     """
-    return _flatten(tree, with_paths=False)
+    return _flatten(tree, False, is_leaf)
+
+
+def leaves(tree: Any, is_leaf: Optional[Callable[[Any], bool]] = None) -> list[Any]:
+    """The leaves of ``tree`` in order: ``flatten(tree)[0]``.
+
+    >>> leaves([1.0, {"a": 2.0, "b": None}])
+    [1.0, 2.0]
+    """
+    return _flatten(tree, False, is_leaf)[0]
 
 
 def unflatten(treedef: TreeDef, leaves: Any) -> Any:
@@ -282,17 +354,35 @@ def _rebuild(node: TreeDef, children: list[Any]) -> Any:
     return instance
 
 
-def map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
+def _rest_leaves(treedef: TreeDef, rest: tuple[Any, ...], is_leaf: Optional[Callable[[Any], bool]], name: str) -> list[list[Any]]:
+    others = []
+    for position, other in enumerate(rest):
+        other_leaves, other_def = _flatten(other, False, is_leaf)
+        if other_def != treedef:
+            raise ValueError(f"{name}: tree {position + 1} has structure {other_def}, expected {treedef}")
+        others.append(other_leaves)
+    return others
+
+
+def map(fn: Callable[..., Any], tree: Any, *rest: Any, is_leaf: Optional[Callable[[Any], bool]] = None) -> Any:
     """Apply ``fn`` to each leaf (and the matching leaves of ``rest``); keep the structure.
+
+    Static fields of records are structure: they are carried over unchanged.
 
     >>> map(lambda x, y: x + y, {"a": 1, "b": [2, 3]}, {"a": 10, "b": [20, 30]})
     {'a': 11, 'b': [22, 33]}
     """
-    leaves, treedef = flatten(tree)
-    others = []
-    for position, other in enumerate(rest):
-        other_leaves, other_def = flatten(other)
-        if other_def != treedef:
-            raise ValueError(f"tree.map: tree {position + 1} has structure {other_def}, expected {treedef}")
-        others.append(other_leaves)
-    return unflatten(treedef, [fn(*items) for items in zip(leaves, *others)])
+    items, treedef = _flatten(tree, False, is_leaf)
+    others = _rest_leaves(treedef, rest, is_leaf, "tree.map")
+    return unflatten(treedef, [fn(*args) for args in zip(items, *others)])
+
+
+def map_with_path(fn: Callable[..., Any], tree: Any, *rest: Any, is_leaf: Optional[Callable[[Any], bool]] = None) -> Any:
+    """``map`` whose ``fn`` also receives each leaf's path first (``.w``, ``[2]``, ``['key']``).
+
+    >>> map_with_path(lambda path, x: f"{path}={x}", {"a": 1, "b": [2]})
+    {'a': "['a']=1", 'b': ["['b'][0]=2"]}
+    """
+    pairs, treedef = _flatten(tree, True, is_leaf)
+    others = _rest_leaves(treedef, rest, is_leaf, "tree.map_with_path")
+    return unflatten(treedef, [fn(path, leaf, *args) for (path, leaf), *args in zip(pairs, *others)])

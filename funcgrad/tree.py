@@ -3,8 +3,11 @@
 No registration: any of these containers nests (and their subclasses, such as
 OrderedDict and defaultdict, or any other Mapping or Sequence, rebuilt with their own
 type), None is an empty subtree, and anything else (arrays, Tensors, numbers, strings)
-is a leaf. A container that contains itself is refused with a ValueError naming its
-path; no function here recurses, so trees may be thousands of levels deep. Every transform takes pytree arguments and
+is a leaf. A dataclass or attrs field declared with ``metadata={"static": True}`` is
+part of the structure, not a leaf: carried through unchanged, never differentiated,
+and it may hold anything. A container that contains itself is refused with a
+ValueError naming its path; no function here recurses, so trees may be thousands of
+levels deep. Every transform takes pytree arguments and
 returns gradients of the same structure and type.
 
 >>> import funcgrad.tree as tree
@@ -19,7 +22,9 @@ returns gradients of the same structure and type.
 
 from funcgrad._tree import TreeDef as TreeDef
 from funcgrad._tree import flatten as flatten
+from funcgrad._tree import leaves as leaves
 from funcgrad._tree import map as map
+from funcgrad._tree import map_with_path as map_with_path
 from funcgrad._tree import unflatten as unflatten
 
-__all__ = ["TreeDef", "flatten", "map", "unflatten"]
+__all__ = ["TreeDef", "flatten", "leaves", "map", "map_with_path", "unflatten"]

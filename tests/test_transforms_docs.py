@@ -10,14 +10,31 @@ from types import ModuleType
 
 import pytest
 
+import funcgrad._checkpoint
 import funcgrad._custom
+import funcgrad._custom_jvp
+import funcgrad._derived
+import funcgrad._implicit
 import funcgrad._jacobians
 import funcgrad._jit
+import funcgrad._linearize
 import funcgrad._transforms
 import funcgrad._tree
 import funcgrad.tree
 
-MODULES = [funcgrad._transforms, funcgrad._jacobians, funcgrad._jit, funcgrad._custom, funcgrad._tree, funcgrad.tree]
+MODULES = [
+    funcgrad._transforms,
+    funcgrad._jacobians,
+    funcgrad._jit,
+    funcgrad._custom,
+    funcgrad._tree,
+    funcgrad.tree,
+    funcgrad._linearize,
+    funcgrad._custom_jvp,
+    funcgrad._checkpoint,
+    funcgrad._derived,
+    funcgrad._implicit,
+]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "transforms.md"
 
 
@@ -31,7 +48,9 @@ def test_docstring_examples_run(module: ModuleType) -> None:
 def test_every_public_transform_has_an_example() -> None:
     import funcgrad
 
-    for name in ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacfwd", "hessian", "hvp", "stop_gradient", "custom_vjp", "backward", "jit"):
+    for name in ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacfwd", "hessian", "hvp", "stop_gradient", "custom_vjp", "backward",
+                 "elementwise_grad", "checkpoint", "linearize", "custom_jvp", "fixed_point",
+                 "tensor_jacobian_product", "make_ggnvp", "jit"):
         assert ">>>" in (getattr(funcgrad, name).__doc__ or ""), name
 
 

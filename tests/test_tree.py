@@ -51,7 +51,7 @@ class Layers:
 
 
 def test_public_module_reexports_the_private_functions() -> None:
-    assert tree.__all__ == ["TreeDef", "flatten", "map", "unflatten"]
+    assert tree.__all__ == ["TreeDef", "flatten", "leaves", "map", "map_with_path", "unflatten"]
     assert tree.flatten is flatten_with_paths.__globals__["flatten"]
 
 
