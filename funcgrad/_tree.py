@@ -48,7 +48,7 @@ _NONE = TreeDef("none")
 def _record_fields(tree: Any) -> Optional[tuple[str, ...]]:
     """Field names of a dataclass or attrs instance (not class), else None."""
     kind = type(tree)
-    if kind is Tensor or isinstance(tree, type):
+    if isinstance(tree, (Tensor, type)):  # a Tensor subclass (vmap's batched values) is a leaf too
         return None
     if attrs.has(kind):
         return tuple(field.name for field in attrs.fields(kind))

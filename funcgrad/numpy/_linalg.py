@@ -161,7 +161,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     if len(s) < 2 or s[-1] != s[-2]:
         raise ValueError(f"slogdet: expected a square matrix or a stack of them, got shape {s}")
     sign = np.linalg.slogdet(data(a))[0]
-    return SlogdetResult(Tensor(sign), apply(logabsdet_p, a))
+    # Inside vmap the sign is already a (batched) constant value: keep it as it is.
+    return SlogdetResult(sign if isinstance(sign, Tensor) else Tensor(sign), apply(logabsdet_p, a))
 
 
 # --- matrix_power and multi_dot: composites of matmul (and inv) ----------------------------

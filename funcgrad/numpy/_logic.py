@@ -30,6 +30,9 @@ builtins_any = any
 
 def _plain(name: str, impl: Callable[..., Any], kind: str, example: str, shows: str) -> Callable[..., Any]:
     def op(*args: Any, **kwargs: Any) -> Any:
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, Tensor) and type(a) is not Tensor:  # inside vmap: a per-example result
+                return type(a).apply_plain(impl, args, kwargs)  # type: ignore[attr-defined]  # vmap's Batched
         return impl(*(_unwrap(a) for a in args), **{k: _unwrap(v) for k, v in kwargs.items()})
 
     op.__name__ = op.__qualname__ = name

@@ -119,5 +119,8 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
         return indices
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
-    mask = np.asarray(data(condition)).astype(bool)
+    if isinstance(condition, Tensor) and type(condition) is not Tensor:
+        mask: Any = condition  # inside vmap: a per-example mask, batched like the values
+    else:
+        mask = np.asarray(data(condition)).astype(bool)
     return apply(ops.where_p, mask, x, y)

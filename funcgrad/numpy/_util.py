@@ -14,7 +14,11 @@ from funcgrad._tensor import Tensor, Value, make_node
 
 def data(x: Any) -> Any:
     """The NumPy value behind a Tensor, or ``x`` itself."""
-    return x.data if type(x) is Tensor else x
+    if type(x) is Tensor:
+        return x.data
+    if isinstance(x, Tensor):  # inside vmap: each example's data, as a batched plain array
+        return x.data
+    return x
 
 
 def as_tensor(x: Any, name: str) -> Tensor:
@@ -22,7 +26,7 @@ def as_tensor(x: Any, name: str) -> Tensor:
     through every entry), or a constant leaf (a snapshot of an array)."""
     if type(x) is list or type(x) is tuple:
         x = ops.pack(x, name)
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):  # a Tensor, or a batched value inside vmap
         return x
     return make_node(to_array(x, name, copy=False))
 
