@@ -574,8 +574,8 @@ def vmap(fn: Callable[P, R], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[
     >>> vmap(lambda x: fnp.sum(x * x))(xs)
     array([ 5., 25., 61.])
     >>> vmap(grad(lambda w, x: fnp.sum(w * x) ** 2, argnums=0), in_axes=(None, 0))(np.ones(2), xs)
-    array([[ 6., 12.],
-           [42., 56.],
+    array([[  6.,  12.],
+           [ 42.,  56.],
            [110., 132.]])
     """
     if not callable(fn):
@@ -766,3 +766,22 @@ def lifted_jacobian(
         index = (rows,) + (slice(None),) * (k - 1) + (rows,)
         diagonal.append(wrap(leaf[index], record))
     return unflatten(treedef, diagonal)
+
+
+def batching_kinds() -> dict[str, str]:
+    """Every primitive funcgrad defines, by name, with the kind of its batching rule
+    (``own``, ``family``, ``elementwise``, ``direct`` or ``loop``), for the docs."""
+    import importlib
+    import pkgutil
+
+    import funcgrad
+
+    kinds: dict[str, str] = {}
+    names = [m.name for m in pkgutil.walk_packages(funcgrad.__path__, prefix="funcgrad.") if not m.name.endswith("__main__")]
+    for name in sorted(names):
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, Primitive) and not value.name.startswith("custom_vjp("):
+                arity = 2 if value.name in ("solve",) else 1
+                kinds[value.name] = rule_for(value, arity)[1]
+    return kinds

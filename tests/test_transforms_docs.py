@@ -14,9 +14,10 @@ import funcgrad._custom
 import funcgrad._jacobians
 import funcgrad._transforms
 import funcgrad._tree
+import funcgrad._vmap
 import funcgrad.tree
 
-MODULES = [funcgrad._transforms, funcgrad._jacobians, funcgrad._custom, funcgrad._tree, funcgrad.tree]
+MODULES = [funcgrad._transforms, funcgrad._jacobians, funcgrad._custom, funcgrad._vmap, funcgrad._tree, funcgrad.tree]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "transforms.md"
 
 
