@@ -29,7 +29,8 @@ from typing import Any, Callable, Optional, ParamSpec, Sequence, TypeVar, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Params, Primitive, Tensor, Value, apply, is_traced, make_node, set_data
+from funcgrad._tensor import Params, Primitive, Tensor, Value, apply, bind, is_traced, make_node
+from funcgrad.numpy._contract import einsum_p
 from funcgrad._tree import flatten, map as tree_map, unflatten
 
 P = ParamSpec("P")
@@ -203,15 +204,18 @@ _PARAMS = Tensor.__dict__["params"].__set__
 _EMPTY: Params = {}
 
 
-def wrap(full: Any, record: VmapCall) -> Batched:
+def wrap(full: Any, record: VmapCall, copy: bool = True) -> Batched:
     """A batched value of the call ``record`` whose batch (batch axis first) is ``full``:
     a Tensor, or a plain array for the integer and boolean results of comparisons and
     other non-differentiable helpers (a per-example mask)."""
     if not isinstance(full, Tensor):
-        full = np.array(full)
+        # A transform's fresh result is taken as it is (``copy=False``); anything else is
+        # a snapshot, read-only.
+        if copy or not (type(full) is np.ndarray and full.flags.owndata):
+            full = np.array(full)
+            full.setflags(write=False)
         if full.dtype.kind not in "biuf":
             raise TypeError(f"vmap: a batched value must hold real numbers, got dtype {full.dtype}")
-        full.setflags(write=False)
     if full.ndim < 1 or full.shape[0] != record.size:
         raise AssertionError(f"internal: a batch of shape {full.shape} for a vmap of size {record.size}")
     node: Batched = object.__new__(Batched)
@@ -423,9 +427,42 @@ def _stack_rows_rule(primitive: Primitive, xs: list[Any], batched: list[bool], p
     return apply(ops.transpose_p, stacked, axes=(1, 0) + tuple(range(2, stacked.ndim)))
 
 
+def _bmv_impl(a: Any, b: Any) -> Any:
+    if b.ndim == 3 and b.strides[0] == 0:
+        # One matrix broadcast over the batch (an unmapped weight lifted by vmap(grad)):
+        # one matrix product, not a batch of matrix-vector products off BLAS's fast path.
+        return a @ b[0]
+    return np.matmul(a[..., None, :], b)[..., 0, :]
+
+
+def _bmv_vjp(c: Value, out: Value, xs: tuple[Any, ...], params: Params, i: int) -> Value:
+    a, b = xs
+    if i == 0:
+        return bind(bmv_p, c, bind(ops.transpose_p, b, axes=(0, 2, 1)))
+    lead = "pqrstuvw"[: c.ndim - out.ndim]
+    return bind(einsum_p, a, c, inputs=("bk", lead + "bm"), output=lead + "bkm")
+
+
+def _bmv_batch(primitive: Primitive, xs: list[Any], batched: list[bool], params: Params, size: int) -> Any:
+    # Under an enclosing vmap: the two batch axes become one, and back.
+    a, b = _lift_all(xs, batched, size)
+    n = size * a.shape[1]
+    out = apply(primitive, apply(ops.reshape_p, a, shape=(n, a.shape[2])), apply(ops.reshape_p, b, shape=(n,) + tuple(b.shape[2:])))
+    return apply(ops.reshape_p, out, shape=(size, a.shape[1], out.shape[-1]))
+
+
+#: Row ``n`` of ``a`` (batch, k) times matrix ``n`` of ``b`` (batch, k, m): matmul's
+#: batching rule when both operands are batched (a vector times a matrix per example).
+bmv_p = Primitive("batched_matvec", _bmv_impl, vjp=_bmv_vjp, batch=_bmv_batch)
+
+
 def _matmul_rule(primitive: Primitive, xs: list[Any], batched: list[bool], params: Params, size: int) -> Any:
     a, b = xs
     a_nd, b_nd = _example_ndim(a, batched[0]), _example_ndim(b, batched[1])
+    if batched[0] and batched[1] and a_nd == 1 and b_nd == 2:
+        return apply(bmv_p, a, b)
+    if batched[0] and batched[1] and a_nd == 2 and b_nd == 1:
+        return apply(bmv_p, b, apply(ops.transpose_p, a, axes=(0, 2, 1)))
     if batched[0] and not batched[1] and a_nd == 1 and b_nd == 2:
         return apply(primitive, a, b)  # rows of one matrix product: (B, k) @ (k, m)
     if batched[1] and not batched[0] and b_nd == 1 and a_nd == 2:
@@ -630,6 +667,7 @@ def vmap(fn: Callable[P, R], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[
             call_args.append(unflatten(treedef, leaves))
         out = fn(*call_args, **kwargs)
         out_leaves, out_def = flatten(out)
+        handed: set[int] = set()  # fresh arrays returned, so that none is returned twice
         axes_out = _prefix(out_axes, out, "out_axes")
         results = []
         for k, (leaf, axis) in enumerate(zip(out_leaves, axes_out)):
@@ -642,16 +680,20 @@ def vmap(fn: Callable[P, R], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[
             axis = _axis(int(axis), full.ndim, f"out_axes={axis} of output leaf {k}")
             if axis:
                 full = apply(ops.transpose_p, full, axes=tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, full.ndim)))
-            results.append(_release(full))
+            results.append(_release(full, handed))
         return unflatten(out_def, results)
 
     return vmapped
 
 
-def _release(value: Tensor) -> Any:
+def _release(value: Any, handed: Optional[set[int]] = None) -> Any:
     """What ``vmap`` hands back: a Tensor when an enclosing computation traces it (an
     outer transform or vmap), else a fresh array."""
-    if not isinstance(value, Tensor):  # a batched mask
+    if not isinstance(value, Tensor):  # a batched mask, or a transform's fresh result
+        if value.flags.writeable and value.flags.owndata and (handed is None or id(value) not in handed):
+            if handed is not None:
+                handed.add(id(value))
+            return value
         return np.array(value)
     if type(value) is Batched or is_traced(value):
         return value
@@ -680,11 +722,21 @@ def _full_values(tree: Any, record: VmapCall) -> Any:
     """Full batches of a call's arguments, as arrays where nothing traces them."""
     # An untraced batch becomes an array, so that the lifted transform marks its own
     # argument nodes (a Tensor argument would read as traced by an enclosing transform).
-    return tree_map(lambda leaf: _release(full_of(leaf, record)), tree)
+    return tree_map(lambda leaf: _borrow(full_of(leaf, record)), tree)
+
+
+def _borrow(value: Any) -> Any:
+    """A full batch for a lifted transform: its data as it is (a broadcast view of an
+    unmapped argument stays a view: no copy per example) unless something traces it."""
+    if not isinstance(value, Tensor):
+        return value
+    if type(value) is Batched or is_traced(value):
+        return value
+    return value.data
 
 
 def _batched_tree(tree: Any, record: VmapCall) -> Any:
-    return tree_map(lambda leaf: wrap(leaf, record), tree)
+    return tree_map(lambda leaf: wrap(leaf, record, copy=False), tree)
 
 
 def _unbatched_output(out: Any, record: VmapCall) -> Any:
@@ -772,12 +824,12 @@ def batching_kinds() -> dict[str, str]:
     """Every primitive funcgrad defines, by name, with the kind of its batching rule
     (``own``, ``family``, ``elementwise``, ``direct`` or ``loop``), for the docs."""
     import importlib
+    import pathlib
     import pkgutil
 
-    import funcgrad
-
     kinds: dict[str, str] = {}
-    names = [m.name for m in pkgutil.walk_packages(funcgrad.__path__, prefix="funcgrad.") if not m.name.endswith("__main__")]
+    package = [str(pathlib.Path(__file__).resolve().parent)]
+    names = [m.name for m in pkgutil.walk_packages(package, prefix="funcgrad.") if not m.name.endswith("__main__")]
     for name in sorted(names):
         module = importlib.import_module(name)
         for value in vars(module).values():
