@@ -24,14 +24,15 @@ How it works (docs/design.md, "Batching"):
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, ParamSpec, Sequence, TypeVar, Union
+from typing import Any, Callable, Optional, ParamSpec, TypeVar, overload
 
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Params, Primitive, Tensor, Value, apply, bind, is_traced, make_node
+from funcgrad._tensor import Params, Primitive, Tensor, TensorLike, Value, apply, bind, is_traced, make_node
 from funcgrad.numpy._contract import einsum_p
 from funcgrad._tree import flatten, map as tree_map, unflatten
+from funcgrad._typing import Array
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -592,7 +593,20 @@ def _example_leaf(leaf: Any) -> Any:
     return array
 
 
-def vmap(fn: Callable[P, R], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[P, R]:
+# Functions of Tensors take arrays and give arrays (as grad's overloads do); any other
+# function keeps its exact signature (ParamSpec): vmap(grad(f)) is typed as grad(f).
+# The types describe a top-level call: inside a transform the same calls give Tensors.
+# fmt: off
+@overload
+def vmap(fn: Callable[[Tensor], Tensor], in_axes: Axes = ..., out_axes: Axes = ...) -> Callable[[TensorLike], Array]: ...  # type: ignore[overload-overlap]  # Tensor in, Array out at the top level, as grad's
+@overload
+def vmap(fn: Callable[[Tensor, Tensor], Tensor], in_axes: Axes = ..., out_axes: Axes = ...) -> Callable[[TensorLike, TensorLike], Array]: ...  # type: ignore[overload-overlap]  # Tensor in, Array out at the top level, as grad's
+@overload
+def vmap(fn: Callable[[Tensor, Tensor, Tensor], Tensor], in_axes: Axes = ..., out_axes: Axes = ...) -> Callable[[TensorLike, TensorLike, TensorLike], Array]: ...  # type: ignore[overload-overlap]  # Tensor in, Array out at the top level, as grad's
+@overload
+def vmap(fn: Callable[P, R], in_axes: Axes = ..., out_axes: Axes = ...) -> Callable[P, R]: ...
+# fmt: on
+def vmap(fn: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[..., Any]:
     """``fn`` mapped over an axis of its arguments, computed batched in one pass.
 
     ``in_axes`` says which axis of each positional argument is mapped: an int (every
@@ -676,11 +690,12 @@ def vmap(fn: Callable[P, R], in_axes: Axes = 0, out_axes: Axes = 0) -> Callable[
                     raise ValueError(f"vmap: out_axes is None for output leaf {k}, but it varies over the batch")
                 results.append(leaf)
                 continue
-            full = full_of(leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=np.result_type(leaf, np.float64) if np.asarray(leaf).dtype.kind != "f" else None), record)
-            axis = _axis(int(axis), full.ndim, f"out_axes={axis} of output leaf {k}")
+            batch: Any = full_of(leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=np.result_type(leaf, np.float64) if np.asarray(leaf).dtype.kind != "f" else None), record)
+            axis = _axis(int(axis), batch.ndim, f"out_axes={axis} of output leaf {k}")
             if axis:
-                full = apply(ops.transpose_p, full, axes=tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, full.ndim)))
-            results.append(_release(full, handed))
+                perm = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, batch.ndim))
+                batch = batch.transpose(perm) if type(batch) is np.ndarray else apply(ops.transpose_p, batch, axes=perm)
+            results.append(_release(batch, handed))
         return unflatten(out_def, results)
 
     return vmapped
@@ -741,6 +756,21 @@ def _batched_tree(tree: Any, record: VmapCall) -> Any:
 
 def _unbatched_output(out: Any, record: VmapCall) -> Any:
     return tree_map(lambda leaf: full_of(leaf, record) if isinstance(leaf, Tensor) else full_of(leaf, record), out)
+
+
+def per_example_call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, what: str) -> Any:
+    """``fn`` called on each example in turn and the results stacked: for a function
+    whose rules see its operands whole (a ``custom_vjp``), the loop fallback."""
+    record = record_of(args)
+    assert record is not None
+    rows = []
+    for n in range(record.size):
+        row = fn(*tree_map(lambda leaf: full_of(leaf, record)[n] if batched_for(leaf, record) else leaf, args), **kwargs)
+        if any(batched_for(leaf, record) for leaf in flatten(row)[0]):
+            raise TypeError(f"{what} inside vmap: the function closes over a value mapped by the same vmap; pass it as an argument")
+        rows.append(row)
+    stacked = tree_map(lambda *leaves: apply(ops.stack_rows_p, *leaves), *rows)
+    return _batched_tree(stacked, record)
 
 
 def lifted_value_and_grad(

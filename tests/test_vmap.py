@@ -249,3 +249,40 @@ def test_a_primitive_without_a_batching_rule_is_computed_by_a_loop_exactly() -> 
         vmap(grad(lambda a, b: fnp.sum(fnp.linalg.solve(a, b))))(a, b),
         loop(grad(lambda a, b: fnp.sum(fnp.linalg.solve(a, b))), a, b, in_axes=(0, 0)),
     )
+
+
+def test_a_batched_mask_can_be_returned_with_any_out_axis() -> None:
+    got = vmap(lambda x: x > 0, out_axes=1)(XS)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, (XS > 0).T)
+
+
+def test_nan_helpers_and_wrapper_checks_run_per_example() -> None:
+    xs = XS.copy()
+    xs[1, 0] = np.nan
+    close(vmap(fnp.nanmean)(xs), np.nanmean(xs, axis=1))
+    close(vmap(lambda x: fnp.std(x))(np.vstack([XS[:2], np.zeros((1, 3))])), np.std(np.vstack([XS[:2], np.zeros((1, 3))]), axis=1))
+
+
+def test_custom_vjp_inside_vmap_uses_its_rule_per_example() -> None:
+    from funcgrad import custom_vjp
+
+    @custom_vjp
+    def clipped(x: Any) -> Any:
+        return fnp.sin(x)
+
+    clipped.defvjp(lambda x: (fnp.sin(x), x), lambda x, g: (g * 2.0,))  # a deliberately odd rule
+    got = vmap(grad(lambda x: fnp.sum(clipped(x))))(XS)
+    close(got[0], np.full_like(XS, 2.0))
+    close(vmap(clipped)(XS), np.sin(XS))
+
+
+def test_threads_see_their_own_vmap_calls() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = loop(grad(f, argnums=0), W, XS, in_axes=(None, 0))
+    fn = vmap(grad(f, argnums=0), in_axes=(None, 0))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: fn(W, XS), range(8)))
+    for r in results:
+        close(r, expected)
