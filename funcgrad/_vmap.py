@@ -110,8 +110,10 @@ class Batched(Tensor):
         # rank, a branch every example takes): it is then exact for each of them.
         full = self.full
         if isinstance(full, Tensor):
-            if type(full) is Batched or is_traced(full):
-                return Tensor._concrete(self, conversion) if type(full) is not Batched else full._concrete(conversion)[0]
+            if type(full) is Batched:  # an enclosing vmap's value: every one of its examples too
+                return full._concrete(conversion)[0]
+            if is_traced(full):  # a transform differentiates it: a constant would drop a derivative
+                full._concrete(conversion)  # raises, saying how to take a constant on purpose
             values = full.data
         else:
             values = full

@@ -286,3 +286,33 @@ def test_threads_see_their_own_vmap_calls() -> None:
         results = list(pool.map(lambda _: fn(W, XS), range(8)))
     for r in results:
         close(r, expected)
+
+
+MASK = np.array([True, False, True, True, False])
+INDEXING = {
+    "list": lambda x: x[[0, 2]],
+    "slice then list": lambda x: x[:, [0, 1]],
+    "non-adjacent arrays": lambda x: x[[0, 1], :, [0, 1]],
+    "newaxis": lambda x: x[None],
+    "ellipsis": lambda x: x[..., 0],
+    "mask": lambda x: x[:, MASK],
+    "ints around a slice": lambda x: x[1, :, 1],
+    "2-d index array": lambda x: x[np.array([[0, 1], [1, 2]]), 2],
+    "int then list": lambda x: x[2, [1, 3], :],
+    "arrays around a slice": lambda x: x[[1, 2], 1:3, [0, 1]],
+}
+
+
+@pytest.mark.parametrize("name", list(INDEXING))
+def test_indexing_inside_vmap_matches_a_loop(name: str) -> None:
+    index = INDEXING[name]
+    xs = RNG.standard_normal((4, 3, 5, 2))
+    close(vmap(index)(xs), loop(index, xs, in_axes=(0,)))
+    g = grad(lambda x: fnp.sum(index(x) ** 2))
+    close(vmap(g)(xs), loop(g, xs, in_axes=(0,)))
+
+
+def test_a_traced_batched_value_refuses_to_become_a_constant() -> None:
+    with pytest.raises(TypeError, match="depends on the arguments of a running transform"):
+        vmap(grad(lambda x: fnp.sum(x) * float(fnp.sum(x * 0.0))))(XS)
+    assert vmap(lambda x: fnp.sum(x) * float(fnp.sum(x * 0.0) + 1.0))(XS).shape == (5,)
