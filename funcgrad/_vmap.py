@@ -58,9 +58,6 @@ class BatchedOutput(Exception):
         self.record = record
 
 
-_set_full = None  # bound below, once Batched exists
-
-
 class Batched(Tensor):
     """A value inside ``vmap``: one example as ``fn`` sees it, the whole batch in ``full``."""
 
@@ -477,7 +474,7 @@ def _matmul_rule(primitive: Primitive, xs: list[Any], batched: list[bool], param
     if a_vec:
         a = apply(ops.reshape_p, a, shape=(size, 1) + tuple(a.shape[1:])) if batched[0] else apply(ops.reshape_p, a, shape=(1,) + tuple(np.shape(ops._data(a))))
     if b_vec:
-        b = apply(ops.reshape_p, b, shape=tuple(b.shape) + (1,)) if True else b
+        b = apply(ops.reshape_p, b, shape=tuple(np.shape(ops._data(b))) + (1,))
     lead = max(_example_ndim(a, batched[0]), _example_ndim(b, batched[1])) - 2
     if batched[0]:
         a = _expand(a, lead + 2)
@@ -586,13 +583,6 @@ def _axis(axis: int, ndim: int, what: str) -> int:
     if not -ndim <= axis < ndim:
         raise ValueError(f"vmap: {what} is out of bounds for a value of {ndim - (what.startswith('out') and 1)} dimensions")
     return axis % ndim
-
-
-def _example_leaf(leaf: Any) -> Any:
-    if isinstance(leaf, Tensor):
-        return leaf
-    array = np.asarray(leaf)
-    return array
 
 
 # Functions of Tensors take arrays and give arrays (as grad's overloads do); any other
@@ -724,7 +714,7 @@ def plain_value(a: Any) -> Any:
 
 # --- transforms inside vmap: lifted to the full batch ---------------------------------------
 def record_of(tree: Any) -> Optional[VmapCall]:
-    """The innermost... the outermost vmap call of the first batched leaf of ``tree``."""
+    """The vmap call of the first batched leaf of ``tree`` (its outermost nesting), or None."""
     for leaf in flatten(tree)[0]:
         if type(leaf) is Batched:
             return leaf.record
@@ -757,7 +747,7 @@ def _batched_tree(tree: Any, record: VmapCall) -> Any:
 
 
 def _unbatched_output(out: Any, record: VmapCall) -> Any:
-    return tree_map(lambda leaf: full_of(leaf, record) if isinstance(leaf, Tensor) else full_of(leaf, record), out)
+    return tree_map(lambda leaf: full_of(leaf, record), out)
 
 
 def per_example_call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, what: str) -> Any:
