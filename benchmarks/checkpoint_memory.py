@@ -1,4 +1,4 @@
-"""W7: what ``checkpoint`` saves and costs on a 100-block residual chain.
+"""W8: what ``checkpoint`` saves and costs on a 100-block residual chain.
 
     python -m benchmarks.checkpoint_memory            # the table (fresh processes), a minute or so
     python -m benchmarks.checkpoint_memory worker mem plain      # one measurement, JSON
@@ -100,7 +100,7 @@ def main() -> None:
     plain, ckpt = mem["plain"]["peak_mb"], mem["checkpoint"]["peak_mb"]
     outputs = BLOCKS * batch_mb  # what a checkpointed chain must keep: each block's output
     grads = 2 * BLOCKS * WIDTH * WIDTH * 8 / 2**20  # the weight gradients returned
-    print(f"## W7 checkpoint: {BLOCKS} residual blocks x + tanh(tanh(x @ W1) @ W2), batch ({BATCH}, {WIDTH}) float64")
+    print(f"## W8 checkpoint: {BLOCKS} residual blocks x + tanh(tanh(x @ W1) @ W2), batch ({BATCH}, {WIDTH}) float64")
     print()
     print("| measure | plain | checkpoint | ratio |")
     print("|---|---|---|---|")

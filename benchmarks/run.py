@@ -47,6 +47,8 @@ TARGETS: dict[tuple[str, str], float] = {
     ("W6", "two-moons"): 4.0,
     ("W7", "10000"): 20.0,
 }
+#: W9 (per-example gradients) has no target: it reports how vmap(grad) compares with a
+#: Python loop of grad and with the plain batch gradient.
 
 
 def worker_env() -> dict[str, str]:
@@ -78,7 +80,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W3")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     opts = parser.parse_args(argv)
-    only = set(opts.only.split(",")) if opts.only else {"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+    only = set(opts.only.split(",")) if opts.only else {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W9"}
     quick = ["--quick"] if opts.quick else []
     started = time.perf_counter()
     failures: list[str] = []
@@ -183,6 +185,28 @@ def main(argv: Optional[list[str]] = None) -> int:
             out(f"| {r['workload']} | {r['case']} | {eager} | {fmt(s['jit']['median'])} ({fmt(s['jit']['min'])}-"
                 f"{fmt(s['jit']['max'])}) {r['unit']} | **{ratio:.2f}x** | {'≤ %gx' % target if target else '-'} | {met} | "
                 f"{fmt(fj) if fj else '-'} | {fmt(fe) if fe else '-'} | {f'{fj / fe:.1f}x' if fj and fe else '-'} |")
+        out()
+
+    # --- W9: per-example gradients ---------------------------------------------------------------
+    if "W9" in only:
+        out("## W9 per-example gradients of the W2 MLP (batch 256)")
+        out()
+        out("| dtype | NumPy by hand (ms) | vmap(grad) / NumPy | loop of grad / vmap(grad) | vmap(grad) / batch gradient "
+            "| loop of grad / batch gradient | vmap rel. error |")
+        out("|---|---|---|---|---|---|---|")
+        for case in WORKLOADS["W9"][1]:
+            print(f"... W9 {case}", file=sys.stderr, flush=True)
+            r = run_worker(["time", "W9", case, *quick])
+            s7 = {k: v["median"] for k, v in r["stats"].items()}
+            check = r["checks"]["funcgrad"]
+            if not check["ok"]:
+                failures.append(f"W9 {case}: funcgrad check failed ({check})")
+            if not {"funcgrad", "funcgrad-loop", "funcgrad-batch-gradient"} <= set(s7):
+                out(f"| {case} | {fmt(s7['numpy'])} | check failed | - | - | - | {check} |")
+                continue
+            vm, lp, bg = s7["funcgrad"], s7["funcgrad-loop"], s7["funcgrad-batch-gradient"]
+            out(f"| {case} | {fmt(s7['numpy'])} | {vm / s7['numpy']:.2f}x | {lp / vm:.2f}x | {vm / bg:.2f}x | "
+                f"{lp / bg:.2f}x | {check['rel_error']:.1e} |")
         out()
 
     # --- W3: deep chains, one fresh process per run -------------------------------------------------

@@ -1,4 +1,4 @@
-"""The workloads W1-W7, each written four ways: hand-written NumPy (forward plus a
+"""The workloads W1-W9 (W8 is benchmarks/checkpoint_memory.py), each written four ways: hand-written NumPy (forward plus a
 manually derived backward: the floor), funcgrad, and HIPS autograd / PyTorch when they
 are installed.
 
@@ -30,6 +30,9 @@ class Workload:
     notes: list[str] = field(default_factory=list)
     #: candidate -> a call of a freshly made jitted function: its first call, which traces.
     first_calls: dict[str, Candidate] = field(default_factory=dict)
+    #: Candidates timed without a check against NumPy's result (they compute something
+    #: else on purpose, e.g. W9's plain batch gradient next to per-example gradients).
+    unchecked: tuple[str, ...] = ()
 
 
 def _optional(name: str) -> Optional[Any]:
@@ -510,10 +513,64 @@ def w7(case: str, quick: bool) -> Workload:
                     unit_scale=1e3, unit="ms", repeats=5 if quick else 21)
 
 
+# --- W9: per-example gradients of the W2 MLP ----------------------------------------------
+def example_loss(params: Any, x: Any, t: Any) -> Any:
+    """One example's cross-entropy under the W2 MLP (``x`` of shape (784,))."""
+    from benchmarks._compat import log_softmax, tanh
+
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = tanh(x @ W1 + b1)
+    h2 = tanh(h1 @ W2 + b2)
+    z = h2 @ W3 + b3
+    return (log_softmax(z) * t).sum() * -1.0
+
+
+def per_example_numpy(params: tuple[np.ndarray, ...], X: np.ndarray, onehot: np.ndarray) -> Result:
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = np.tanh(X @ W1 + b1)
+    h2 = np.tanh(h1 @ W2 + b2)
+    z = h2 @ W3 + b3
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    dz = e / e.sum(axis=1, keepdims=True) - onehot
+    da2 = (dz @ W3.T) * (1 - h2 * h2)
+    da1 = (da2 @ W2.T) * (1 - h1 * h1)
+    outer = lambda a, b: np.einsum("bi,bj->bij", a, b)  # noqa: E731
+    return [outer(X, da1), da1, outer(h1, da2), da2, outer(h2, dz), dz]
+
+
+def w9(case: str, quick: bool) -> Workload:
+    """Per-example gradients, batch 256: ``vmap(grad)`` against the hand-written NumPy
+    per-example gradients, and (as extra candidates) a Python loop of ``grad``; the
+    plain batch gradient's time is reported alongside, as a note."""
+    import funcgrad
+
+    dtype = np.dtype(case)
+    params, X, onehot = mlp_data(dtype)
+    g = funcgrad.grad(example_loss, argnums=0)
+    per_example = funcgrad.vmap(g, in_axes=(None, 0, 0))
+    batch_grad = funcgrad.grad(mlp_loss, argnums=0)
+
+    def loop() -> Result:
+        rows = [g(params, X[n], onehot[n]) for n in range(X.shape[0])]
+        return [np.stack([r[k] for r in rows]) for k in range(len(params))]
+
+    candidates: dict[str, Candidate] = {
+        "numpy": lambda: per_example_numpy(params, X, onehot),
+        "funcgrad": lambda: list(per_example(params, X, onehot)),
+        "funcgrad-loop": loop,
+        "funcgrad-batch-gradient": lambda: list(batch_grad(params, X, onehot)),
+    }
+    return Workload("W9 per-example gradients", f"vmap(grad) of the W2 MLP, batch 256, {dtype}", dtype, candidates,
+                    unit_scale=1e3, unit="ms", repeats=3 if quick else 7,
+                    notes=["funcgrad-batch-gradient is the plain (mean) batch gradient: timed, not checked"],
+                    unchecked=("funcgrad-batch-gradient",))
+
+
 WORKLOADS: dict[str, tuple[Callable[[str, bool], Workload], list[str]]] = {
     "W1": (w1, ["1", "100"]),
     "W2": (w2, ["float64", "float32"]),
     "W4": (w4, ["hvp-1000", "hessian-100"]),
     "W6": (w6, ["two-moons"]),
     "W7": (w7, ["10000"]),
+    "W9": (w9, ["float32", "float64"]),
 }

@@ -38,6 +38,7 @@ from funcgrad._transforms import jvp as jvp
 from funcgrad._transforms import stop_gradient as stop_gradient
 from funcgrad._transforms import value_and_grad as value_and_grad
 from funcgrad._transforms import vjp as vjp
+from funcgrad._vmap import vmap as vmap
 from funcgrad.numpy._unary import reciprocal as reciprocal
 from funcgrad.numpy._unary import square as square
 
@@ -75,4 +76,5 @@ __all__ = [
     "value_and_grad",
     "vector_jacobian_product",
     "vjp",
+    "vmap",
 ]

@@ -547,7 +547,7 @@ def holds_tensor(sequence: Union[list[Any], tuple[Any, ...]]) -> bool:
     while stack:
         for item in stack.pop():
             kind = type(item)
-            if kind is Tensor:
+            if kind is Tensor or isinstance(item, Tensor):  # vmap's batched values too
                 return True
             if kind is list or kind is tuple:
                 if len(stack) > _MAX_NESTING:

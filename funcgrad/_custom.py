@@ -16,6 +16,7 @@ from typing import Any, Callable, Generic, Optional, ParamSpec, TypeVar
 import numpy as np
 
 from funcgrad import _core_ops as ops
+from funcgrad import _vmap
 from funcgrad._dtypes import as_numeric, snapshot, to_array
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, bind, data_of, make_node
 from funcgrad._tree import TreeDef, flatten, map as tree_map
@@ -69,6 +70,10 @@ class custom_vjp(Generic[P, R]):
         leaves, argdef = flatten(positional)
         if not any(isinstance(leaf, Tensor) for leaf in leaves):
             return self.fn(*args, **kwargs)  # nothing is traced: no rule can be asked for
+        if any(type(leaf) is not Tensor and isinstance(leaf, Tensor) for leaf in leaves):
+            # Inside vmap: fwd and bwd are written for one example, so run them on each.
+            per_example: R = _vmap.per_example_call(self, tuple(positional), {}, self._primitive_name())
+            return per_example
         assert self._fwd is not None
         pair = self._fwd(*positional)
         # A bare output would unpack along its first axis into (out[0], out[1]) and give a

@@ -15,7 +15,7 @@ from typing import Any, Callable, Concatenate, Literal, Optional, Union, overloa
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad import _graph
+from funcgrad import _graph, _vmap
 from funcgrad._tensor import Tensor, TensorLike, Trace, Value, bind
 from funcgrad._transforms import (
     T0,
@@ -146,6 +146,16 @@ def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
     def jacobian_fn(*args: Any, **kwargs: Any) -> Any:
         check_positional(args, kwargs, transform)
         positions = resolve_argnums(argnums, len(args), transform)
+        record = _vmap.record_of([args[n] for n in positions])
+        if record is None:
+            try:
+                return plain(*args, **kwargs)
+            except _vmap.BatchedOutput as batched:  # fn closed over a value batched by vmap
+                record = batched.record
+        return _vmap.lifted_jacobian(lambda f, a: _reverse(f, a, transform), fn, args, kwargs, positions, argnums, record)
+
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        positions = resolve_argnums(argnums, len(args), transform)
         trace = Trace()
         traced: list[Traced] = []
         escapes = False
@@ -256,6 +266,16 @@ def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
     @functools.wraps(fn)
     def jacfwd_fn(*args: Any, **kwargs: Any) -> Any:
         check_positional(args, kwargs, transform)
+        positions = resolve_argnums(argnums, len(args), transform)
+        record = _vmap.record_of([args[n] for n in positions])
+        if record is None:
+            try:
+                return plain(*args, **kwargs)
+            except _vmap.BatchedOutput as batched:  # fn closed over a value batched by vmap
+                record = batched.record
+        return _vmap.lifted_jacobian(lambda f, a: _forward(f, a, transform), fn, args, kwargs, positions, argnums, record)
+
+    def plain(*args: Any, **kwargs: Any) -> Any:
         positions = resolve_argnums(argnums, len(args), transform)
         trace = Trace()
         traced: list[Traced] = []

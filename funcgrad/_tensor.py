@@ -61,6 +61,11 @@ class Primitive:
     #: False for ops whose rules never read a constant operand (add, subtract): their
     #: constants are not snapshotted, which saves a copy of, say, a data batch per step.
     reads_constants: bool = True
+    #: How ``vmap`` applies the op to operands with a leading batch axis:
+    #: ``batch(primitive, xs, batched, params, size) -> output with the batch axis first``
+    #: (docs/design.md, "Batching rules"). None: the family rule the op belongs to
+    #: (``elementwise``, axis parameters, ...) or, failing that, a loop over the batch.
+    batch: Optional[Callable[..., Any]] = None
 
 
 class Trace:
@@ -700,6 +705,11 @@ def _float_array(out: Any) -> Array:
 
 def _apply_general(primitive: Primitive, args: "tuple[Any, ...]", params: dict[str, Any]) -> Tensor:
     """``apply`` for any operands: constants are checked, converted and snapshotted first."""
+    for arg in args:
+        if isinstance(arg, Tensor) and type(arg) is not Tensor:
+            # A value inside vmap (funcgrad._vmap.Batched) answers the op with its batching rule.
+            result: Tensor = type(arg).apply_batched(primitive, args, params)  # type: ignore[attr-defined]  # only Tensor's subclass has it
+            return result
     data, inputs, traced = _operand_data(primitive, args)
     try:
         out = primitive.impl(*data, **params)
@@ -718,7 +728,7 @@ def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
     enclosing transform records this rule) is a node made.
     """
     for arg in args:
-        if type(arg) is Tensor:
+        if isinstance(arg, Tensor):  # a Tensor, or a batched value inside vmap
             return apply(primitive, *args, **params)
     out: Array = primitive.impl(*args, **params)
     return out

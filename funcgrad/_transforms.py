@@ -14,7 +14,7 @@ from typing import Any, Callable, Concatenate, Literal, Mapping, Optional, Param
 
 import numpy as np
 
-from funcgrad import _graph
+from funcgrad import _graph, _vmap
 from funcgrad._dtypes import as_numeric
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Trace, Value, apply
 from funcgrad._tree import LEAF, TreeDef, flatten, flatten_with_paths, map as tree_map, unflatten
@@ -147,6 +147,8 @@ def split_output(result: Any, has_aux: bool, transform: str) -> tuple[Any, Any]:
 def check_output(out: Any, transform: str) -> Union[Tensor, Array]:
     """The function's output as a node or a constant array, or a TypeError."""
     if isinstance(out, Tensor):
+        if type(out) is not Tensor:  # batched inside vmap while the arguments were not
+            raise _vmap.BatchedOutput(out.record)  # type: ignore[attr-defined]  # a Batched
         return out
     if isinstance(out, (np.ndarray, np.generic, float, int)):
         # A comparison or a boolean array is piecewise constant: a zero gradient, as in
@@ -239,6 +241,24 @@ def value_and_grad_call(
     kwargs = kwargs or {}
     check_positional(args, kwargs, transform)
     positions = resolve_argnums(argnums, len(args), transform)
+    record = _vmap.record_of([args[n] for n in positions])
+    if record is None:
+        try:
+            return _value_and_grad_call(fn, args, positions, argnums, has_aux, transform, kwargs)
+        except _vmap.BatchedOutput as batched:  # fn closed over a value batched by vmap
+            record = batched.record
+    return _vmap.lifted_value_and_grad(value_and_grad, fn, args, kwargs, positions, argnums, has_aux, record)
+
+
+def _value_and_grad_call(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    positions: tuple[int, ...],
+    argnums: Argnums,
+    has_aux: bool,
+    transform: str,
+    kwargs: Mapping[str, Any],
+) -> tuple[Any, Any, Any]:
     trace = Trace()
     nested = False
     traced: list[Traced] = []
@@ -671,6 +691,16 @@ def vjp(fn: Callable[..., Any], /, *primals: Any) -> tuple[Any, Callable[[Any], 
     >>> pullback(np.array([1.0, 10.0]))
     (array([ 2., 60.]),)
     """
+    record = _vmap.record_of(primals)
+    if record is None:
+        try:
+            return _vjp(fn, primals)
+        except _vmap.BatchedOutput as batched:  # fn closed over a value batched by vmap
+            record = batched.record
+    return _vmap.lifted_vjp(vjp, fn, primals, record)
+
+
+def _vjp(fn: Callable[..., Any], primals: tuple[Any, ...]) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     trace = Trace()
     traced: list[Traced] = []
     try:
@@ -774,6 +804,16 @@ def jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, .
         raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    record = _vmap.record_of((primals, tangents))
+    if record is None:
+        try:
+            return _jvp(fn, primals, tangents)
+        except _vmap.BatchedOutput as batched:  # fn closed over a value batched by vmap
+            record = batched.record
+    return _vmap.lifted_jvp(jvp, fn, primals, tangents, record)
+
+
+def _jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
     trace = Trace()
     traced: list[Traced] = []
     nested = False

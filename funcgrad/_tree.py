@@ -170,7 +170,7 @@ def _record_fields(tree: Any) -> Optional[tuple[tuple[str, ...], tuple[str, ...]
     else None. A field with ``metadata={"static": True}`` is static: part of the
     structure, passed through as it is, never a leaf."""
     kind = type(tree)
-    if kind is Tensor or isinstance(tree, type):
+    if isinstance(tree, (Tensor, type)):  # a Tensor subclass (vmap's batched values) is a leaf too
         return None
     fields: Any
     if attrs.has(kind):

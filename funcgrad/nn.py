@@ -46,7 +46,7 @@ def _relu_grad_rule(g: Value, y: Value, xs: tuple[Operand, ...], p: Params, i: i
 #: ``c`` where ``out > 0``, else 0: relu's rule as one primitive, so that a recorded
 #: backward (nested transforms, jit) computes its mask from the recorded ``out`` rather
 #: than keeping the mask of the moment as a constant.
-relu_grad_p = Primitive("relu_grad", _relu_grad_impl, vjp=_relu_grad_rule, jvp=_relu_grad_rule)
+relu_grad_p = Primitive("relu_grad", _relu_grad_impl, vjp=_relu_grad_rule, jvp=_relu_grad_rule, elementwise=True)
 
 
 def _relu_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:

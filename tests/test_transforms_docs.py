@@ -20,6 +20,7 @@ import funcgrad._jit
 import funcgrad._linearize
 import funcgrad._transforms
 import funcgrad._tree
+import funcgrad._vmap
 import funcgrad.tree
 
 MODULES = [
@@ -27,6 +28,7 @@ MODULES = [
     funcgrad._jacobians,
     funcgrad._jit,
     funcgrad._custom,
+    funcgrad._vmap,
     funcgrad._tree,
     funcgrad.tree,
     funcgrad._linearize,

@@ -162,7 +162,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     sign = np.linalg.slogdet(data(a))[0]
     if type(a) is Tensor:  # a plain answer about a traced value: a jit guard
         observe((a,), lambda d: np.linalg.slogdet(d)[0], sign)
-    return SlogdetResult(Tensor(sign), apply(logabsdet_p, a))
+    # Inside vmap the sign is already a (batched) constant value: keep it as it is.
+    return SlogdetResult(sign if isinstance(sign, Tensor) else Tensor(sign), apply(logabsdet_p, a))
 
 
 # --- matrix_power and multi_dot: composites of matmul (and inv) ----------------------------

@@ -71,6 +71,9 @@ def _plain(name: str, impl: Callable[..., Any], kind: str, example: str, shows: 
     static = name in _STATIC
 
     def op(*args: Any, **kwargs: Any) -> Any:
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, Tensor) and type(a) is not Tensor:  # inside vmap: a per-example result
+                return type(a).apply_plain(impl, args, kwargs)  # type: ignore[attr-defined]  # vmap's Batched
         result = impl(*(_unwrap(a) for a in args), **{k: _unwrap(v) for k, v in kwargs.items()})
         if not static:
             tensors = [t for t in _tensors((*args, *kwargs.values())) if t.inputs or t.primitive is not None]

@@ -35,7 +35,7 @@ def _zero_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
 
 #: maximum's and minimum's shares as a primitive (zero derivative), so that a recorded rule
 #: (nested transforms, jit) recomputes them from the recorded operands.
-tie_share_p = Primitive("tie_share", _tie_share_impl, vjp=_zero_rule, jvp=_zero_rule)
+tie_share_p = Primitive("tie_share", _tie_share_impl, vjp=_zero_rule, jvp=_zero_rule, elementwise=True)
 
 
 def _maximum_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
@@ -135,7 +135,10 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
         return indices
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
-    mask = np.asarray(data(condition)).astype(bool)
-    if type(condition) is Tensor:
-        observe((condition,), lambda d: np.asarray(d).astype(bool), mask)
+    if isinstance(condition, Tensor) and type(condition) is not Tensor:
+        mask: Any = condition  # inside vmap: a per-example mask, batched like the values
+    else:
+        mask = np.asarray(data(condition)).astype(bool)
+        if type(condition) is Tensor:
+            observe((condition,), lambda d: np.asarray(d).astype(bool), mask)
     return apply(ops.where_p, mask, x, y)

@@ -14,7 +14,8 @@ from funcgrad._tensor import Tensor, Value, make_node
 
 def data(x: Any) -> Any:
     """The NumPy value behind a Tensor, or ``x`` itself."""
-    return x.data if type(x) is Tensor else x
+    # Inside vmap a batched value (a Tensor subclass) gives each example's data.
+    return x.data if isinstance(x, Tensor) else x
 
 
 def shape(x: Any, op: str = "", arg: str = "") -> tuple[int, ...]:
