@@ -86,8 +86,9 @@ class Trace:
 
 
 def live_trace(node: "Tensor") -> bool:
-    """Whether ``node`` is the root argument node of a transform call that is running."""
-    if node.inputs or node.primitive is None:
+    """Whether ``node`` is an argument node of a transform call that is running (the
+    root one of an array argument, or the one standing on a Tensor argument)."""
+    if node.primitive is None:
         return False
     trace = node.params.get("trace")
     return type(trace) is Trace and trace.live
