@@ -469,7 +469,15 @@ def normalize_index(index: Any) -> tuple[Any, ...]:
     normalized = []
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
+            # A Tensor holds float data (funcgrad.numpy ops make Tensors even of integer
+            # constants: fnp.array([1, 2]), fnp.repeat(np.arange(3), 2)), never an index.
+            raise IndexError(
+                "getitem: an index is a Tensor, and a Tensor holds float data, not integers "
+                "(funcgrad.numpy functions return Tensors even for integer constants, e.g. "
+                "fnp.array([1, 2]) or fnp.mod(np.arange(4), 2)); build index arrays with NumPy "
+                "(numpy.array, numpy.arange, numpy.mod), or take the integers of a piecewise-"
+                "constant Tensor with fnp.floor(t).astype(int)"
+            )
         if isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray):
