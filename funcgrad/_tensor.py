@@ -322,6 +322,46 @@ class Tensor:
 
         return fnp.squeeze(self, axis=axis)
 
+    def cumprod(self, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.cumprod(self, axis=axis)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.trace(self, offset, axis1, axis2)
+
+    def ptp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.ptp(self, axis=axis, keepdims=keepdims)
+
+    def repeat(self, repeats: Any, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.repeat(self, repeats, axis=axis)
+
+    def take(self, indices: Any, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.take(self, indices, axis=axis)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.round(self, decimals)
+
+    def __abs__(self) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.abs(self)
+
     def ravel(self) -> Tensor:
         import funcgrad.numpy as fnp
 
@@ -376,6 +416,9 @@ class Tensor:
 
     def argmin(self, axis: Optional[int] = None) -> IntArray:
         return np.asarray(np.argmin(self.data, axis=axis))
+
+    def nonzero(self) -> tuple[IntArray, ...]:
+        return np.nonzero(self.data)
 
     def argsort(self, axis: Optional[int] = -1) -> IntArray:
         return np.argsort(self.data, axis=axis)

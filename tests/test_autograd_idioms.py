@@ -206,3 +206,35 @@ def test_grad_of_tensor_arguments_equals_grad_of_arrays() -> None:
     for arg in (Tensor(x), fnp.reshape(x, (3,)), [x][0]):
         np.testing.assert_allclose(grad(lambda w: fnp.sum(fnp.sin(w) * w), argnums=0)(arg), expected, rtol=1e-15)
 
+
+
+# --- ndarray methods autograd's boxes have ----------------------------------------------------
+def _methods(xp: Any, x: Any) -> Any:
+    m = xp.reshape(x, (3, 3))
+    terms = [
+        m.repeat(2, axis=0),
+        abs(m),
+        m.round() * m,  # round: piecewise constant, zero derivative
+    ]
+    return sum(xp.sum(xp.sin(t)) for t in terms)
+
+
+def _more_methods(xp: Any, x: Any) -> Any:
+    m = xp.reshape(x, (2, 3))
+    return (
+        xp.sum(m.cumprod(axis=1) ** 2)
+        + xp.sum(xp.sin(m.take(np.array([0, 2]), axis=1)))
+        + xp.sum(m.diagonal(1) ** 3)
+        + m[:, :2].trace() ** 2
+    )
+
+
+def test_tensor_methods_of_autograd_boxes_differentiate_as_autograds() -> None:
+    _check(_methods, np.array([0.3, -0.7, 1.1, 0.4, 0.9, -0.2, 1.7, -1.3, 0.6]))
+    # autograd has no VJP for cumprod or take, nor for diagonal and trace with ndarray's
+    # axes: their value is compared with autograd's, their gradient with differences.
+    _check(_more_methods, np.array([0.3, -0.7, 1.1, 0.4, 0.9, -0.2]), autograd_differentiates=False)
+    m = Tensor(np.array([[0.0, 1.5], [2.0, -1.0]]))
+    assert [i.tolist() for i in m.nonzero()] == [[0, 1, 1], [1, 0, 1]]
+    # ptp is a method of autograd's boxes (and of NumPy 1's arrays)
+    np.testing.assert_allclose(grad(lambda w: w.ptp(axis=0).sum(), argnums=0)(m.data), [[-1.0, 1.0], [1.0, -1.0]])
