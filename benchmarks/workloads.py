@@ -1,4 +1,4 @@
-"""The workloads W1-W6, each written four ways: hand-written NumPy (forward plus a
+"""The workloads W1-W7, each written four ways: hand-written NumPy (forward plus a
 manually derived backward: the floor), funcgrad, and HIPS autograd / PyTorch when they
 are installed.
 
@@ -435,9 +435,48 @@ def w6(case: str, quick: bool) -> Workload:
                     unit_scale=1e3, unit="ms", repeats=5 if quick else 31)
 
 
+# --- W7: concatenate of many operands ----------------------------------------------------------
+def concat_numpy(parts: list[np.ndarray], w: np.ndarray) -> Result:
+    total = float(np.dot(np.concatenate(parts), w))  # the forward, as the others compute it
+    assert np.isfinite(total)
+    return [w[k : k + 1].copy() for k in range(len(parts))]  # d/d part_k of w . concat = w_k
+
+
+def w7(case: str, quick: bool) -> Workload:
+    n = int(case)
+    rng = np.random.default_rng(7)
+    parts = [rng.standard_normal(1) for _ in range(n)]
+    w = rng.standard_normal(n)
+    candidates: dict[str, Candidate] = {"numpy": lambda: concat_numpy(parts, w)}
+    import funcgrad
+    import funcgrad.numpy as fnp
+
+    g = funcgrad.grad(lambda ps: (fnp.concatenate(ps) * w).sum(), argnums=0)
+    candidates["funcgrad"] = lambda: [np.asarray(r) for r in g(parts)]
+    autograd = _optional("autograd")
+    if autograd is not None:
+        import autograd.numpy as anp
+
+        ag = autograd.grad(lambda ps: anp.sum(anp.concatenate(ps) * w))
+        candidates["autograd"] = lambda: [np.asarray(r) for r in ag(parts)]
+    torch = _torch()
+    if torch is not None:
+        wt = torch.from_numpy(w)
+
+        def ft() -> Result:
+            ps = [torch.from_numpy(p).requires_grad_(True) for p in parts]
+            grads = torch.autograd.grad((torch.cat(ps) * wt).sum(), ps)
+            return [r.numpy() for r in grads]
+
+        candidates["torch"] = ft
+    return Workload("W7 concatenate", f"{n:,} scalars (shape (1,)), forward + backward", np.float64, candidates,
+                    unit_scale=1e3, unit="ms", repeats=5 if quick else 21)
+
+
 WORKLOADS: dict[str, tuple[Callable[[str, bool], Workload], list[str]]] = {
     "W1": (w1, ["1", "100"]),
     "W2": (w2, ["float64", "float32"]),
     "W4": (w4, ["hvp-1000", "hessian-100"]),
     "W6": (w6, ["two-moons"]),
+    "W7": (w7, ["10000"]),
 }

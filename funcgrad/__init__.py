@@ -6,6 +6,8 @@
 (array([3.]), array([2.]))
 """
 
+__version__ = "0.1.0"
+
 from funcgrad._arith import add as add
 from funcgrad._arith import divide as divide
 from funcgrad._arith import mul as mul
@@ -32,6 +34,7 @@ from funcgrad.numpy._unary import square as square
 
 __all__ = [
     "Tensor",
+    "__version__",
     "add",
     "backward",
     "custom_vjp",

@@ -62,11 +62,30 @@ negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negativ
 
 
 def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
+    # Never form 0 ** negative or 0 * inf where the derivative is finite, to any order:
+    # each derivative is again a power, so the guards below apply at every order.
     x, y = xs
+    x_data, y_data = _data(x), _data(y)
     if i == 0:
-        return c * y * x ** (y - 1)
-    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf.
-    return c * where(np.equal(_data(x), 0), 0.0, out * log(where(np.equal(_data(x), 0), 1.0, x)))
+        if type(y) is not Tensor and np.ndim(y_data) == 0:
+            if y_data == 0:  # x ** 0 is constant: d/dx is exactly 0, even at x == 0
+                return np.zeros(np.shape(c), dtype=np.result_type(_data(c)))
+            return c * y * x ** (y - 1)  # x ** (p - 1): a constant exponent again
+        # d/dx = y x**(y-1); where x == 0 and y == 0 it is 0 (x**0 is constant), but
+        # 0 * 0**-1 is NaN. There the exponent is routed through 1 (0 * 0**1 == 0), so
+        # neither this value nor any derivative of it meets 0**-1.
+        zero = np.logical_and(np.equal(x_data, 0), np.equal(y_data, 0))
+        if not np.any(zero):
+            return c * y * x ** (y - 1)
+        return c * y * x ** where(zero, 1.0, y - 1)
+    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf. The
+    # masked entries compute 1**y log 1 from a constant base, so the derivatives of this
+    # term in x and y are 0 there too (reusing ``out`` would pass 0 * inf back to x).
+    base_zero = np.equal(x_data, 0)
+    if not np.any(base_zero):
+        return c * out * log(x)  # type: ignore[arg-type]  # a node operand here: an array or a Tensor
+    safe = where(base_zero, 1.0, x)
+    return c * where(base_zero, 0.0, safe**y * log(safe))
 
 
 power_p = Primitive("power", np.power, vjp=_power_rule, jvp=_power_rule, elementwise=True)
@@ -463,21 +482,30 @@ def _scatter_add_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i
 scatter_add_p = Primitive("scatter_add", _scatter_add_impl, vjp=_scatter_add_vjp, jvp=_scatter_add_jvp)
 
 
+def tensor_index_error(op: str, dtype: Any) -> IndexError:
+    """Why an index is a float Tensor, and what to do: it is almost always an integer
+    argument that ``grad`` differentiates (argnums=None promotes it to float64)."""
+    return IndexError(
+        f"{op}: index arrays must be integer or boolean, got a Tensor of dtype {dtype}. An index that is a "
+        "Tensor is a differentiated argument: grad (and value_and_grad) with argnums=None differentiate "
+        "every positional argument and promote integers to float64. Pass argnums= naming only the "
+        "parameters to differentiate (e.g. grad(f, argnums=0)), so the index stays an integer array. "
+        "Or it was computed with funcgrad.numpy functions, which return float Tensors even for integer "
+        "constants (fnp.array([1, 2]), fnp.mod(np.arange(4), 2)): build index arrays with NumPy "
+        "(numpy.array, numpy.arange, numpy.mod), or take the integers of a piecewise-constant Tensor "
+        "with fnp.floor(t).astype(int)"
+    )
+
+
 def normalize_index(index: Any) -> tuple[Any, ...]:
     """An index as a tuple of NumPy-ready items: Tensors and lists become arrays."""
     items = index if isinstance(index, tuple) else (index,)
     normalized = []
     for item in items:
         if isinstance(item, Tensor):
-            # A Tensor holds float data (funcgrad.numpy ops make Tensors even of integer
-            # constants: fnp.array([1, 2]), fnp.repeat(np.arange(3), 2)), never an index.
-            raise IndexError(
-                "getitem: an index is a Tensor, and a Tensor holds float data, not integers "
-                "(funcgrad.numpy functions return Tensors even for integer constants, e.g. "
-                "fnp.array([1, 2]) or fnp.mod(np.arange(4), 2)); build index arrays with NumPy "
-                "(numpy.array, numpy.arange, numpy.mod), or take the integers of a piecewise-"
-                "constant Tensor with fnp.floor(t).astype(int)"
-            )
+            if item.data.dtype.kind == "f":
+                raise tensor_index_error("getitem", item.data.dtype)
+            item = item.data
         if isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray):
@@ -516,7 +544,7 @@ stack_rows_p = Primitive("stack_rows", _stack_rows_impl, vjp=_stack_rows_vjp, jv
 _MAX_NESTING = 64
 
 
-def _holds_tensor(sequence: Union[list[Any], tuple[Any, ...]]) -> bool:
+def holds_tensor(sequence: Union[list[Any], tuple[Any, ...]]) -> bool:
     stack: list[Any] = [sequence]
     while stack:
         for item in stack.pop():
@@ -536,7 +564,7 @@ def pack(sequence: Union[list[Any], tuple[Any, ...]], name: str) -> Union[Tensor
 
     Each level is a stack of its entries, which must all have one shape, as in NumPy.
     """
-    if not _holds_tensor(sequence):
+    if not holds_tensor(sequence):
         return as_numeric(sequence, name)
     rows = [pack(item, name) if type(item) is list or type(item) is tuple else item for item in sequence]
     shapes = {np.shape(_data(row)) for row in rows}

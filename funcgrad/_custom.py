@@ -70,7 +70,15 @@ class custom_vjp(Generic[P, R]):
         if not any(isinstance(leaf, Tensor) for leaf in leaves):
             return self.fn(*args, **kwargs)  # nothing is traced: no rule can be asked for
         assert self._fwd is not None
-        out, residuals = self._fwd(*positional)
+        pair = self._fwd(*positional)
+        # A bare output would unpack along its first axis into (out[0], out[1]) and give a
+        # wrong value silently; ask for the pair instead.
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(
+                f"{self._primitive_name()}: fwd ({_name(self._fwd)}) must return a pair (out, residuals), "
+                f"got {_describe(pair)}; return (out, ()) when bwd needs no residuals"
+            )
+        out, residuals = pair
         # Snapshots: bwd runs later, so an array fwd hands over (its output, a residual)
         # is copied if its owner can still write it; the owner's flags are never touched.
         data = out.data if isinstance(out, Tensor) else to_array(out, f"{self._primitive_name()}: fwd's output", copy=False)
@@ -111,7 +119,7 @@ class custom_vjp(Generic[P, R]):
         count = len(argdef.children)
         if not isinstance(cotangents, tuple) or len(cotangents) != count:
             raise TypeError(
-                f"{self._primitive_name()}: bwd must return a tuple of {count} cotangent"
+                f"{self._primitive_name()}: bwd ({_name(self._bwd)}) must return a tuple of {count} cotangent"
                 f"{'' if count == 1 else 's'}, one per positional argument, got {_describe(cotangents)}"
             )
         # Operand i is the i-th leaf of the arguments; find its argument and its place.
@@ -130,8 +138,13 @@ class custom_vjp(Generic[P, R]):
                 value = leaves[i - start]
                 if not isinstance(value, Tensor):  # refused as Tensor() refuses data: no silent cast
                     value = as_numeric(value, f"{self._primitive_name()}: bwd's cotangent {position}").astype(g.dtype)
-                if np.shape(data_of(value)) != x_shape:
-                    value = ops.broadcast_to(value, x_shape)
+                got = np.shape(data_of(value))
+                if got != x_shape:
+                    where = f"cotangent {position}" + (f" (leaf {i - start})" if n > 1 else "")
+                    raise ValueError(
+                        f"{self._primitive_name()}: bwd ({_name(self._bwd)}) returned {where} of shape {got}, "
+                        f"but its argument has shape {x_shape}; each cotangent must have its argument's shape"
+                    )
                 return value if keep_tensors or not isinstance(value, Tensor) else value.data
             start += n
         raise AssertionError("operand index beyond the arguments' leaves")
@@ -156,4 +169,11 @@ def _positional(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str,
 
 
 def _describe(value: Any) -> str:
-    return f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    shape = getattr(value, "shape", None)
+    return f"a {type(value).__name__} of shape {shape}" if shape is not None else type(value).__name__
+
+
+def _name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or repr(fn))

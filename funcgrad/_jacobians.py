@@ -44,6 +44,29 @@ def _identity(shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
     return np.eye(size, dtype=dtype).reshape(shape + shape)
 
 
+#: NumPy's most dimensions for one array: 64 since NumPy 2, 32 before.
+MAX_DIMS = 64 if int(np.__version__.split(".")[0]) >= 2 else 32
+
+
+def _check_dimensions(outputs: list[Any], nodes: list[Tensor], transform: str, reverse: bool = False) -> None:
+    """Refuse, naming the transform and the shapes, a Jacobian NumPy cannot hold."""
+    for out in outputs:
+        for node in nodes:
+            ndim = np.ndim(out) + node.ndim
+            if ndim > MAX_DIMS:
+                raise ValueError(
+                    f"{transform}: the Jacobian of an output of shape {np.shape(out)} with respect to an argument "
+                    f"of shape {node.shape} would have {ndim} dimensions, more than NumPy's maximum of {MAX_DIMS}; "
+                    "reshape the output or the argument to fewer axes"
+                )
+        if reverse and 2 * np.ndim(out) > MAX_DIMS:  # the rows pulled back: an identity of out.shape * 2
+            raise ValueError(
+                f"{transform}: an output of shape {np.shape(out)} has {np.ndim(out)} dimensions; reverse mode pulls "
+                f"back all its rows at once ({2 * np.ndim(out)} dimensions, more than NumPy's maximum of {MAX_DIMS}); "
+                "use jacfwd, or reshape the output to fewer axes"
+            )
+
+
 def _check_jacobian_argnums(argnums: object, transform: str) -> None:
     if argnums is None:
         raise TypeError(f"{transform}: argnums must be an int or a tuple of ints, got None")
@@ -106,6 +129,7 @@ def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
             call_args, traced = trace_arguments(fn, args, positions, transform, trace)
             outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
             nodes = [node for t in traced for node in t.nodes]
+            _check_dimensions(outputs, nodes, transform, reverse=True)
             stop = frozenset(nodes)
             per_output = []
             handed: set[int] = set()
@@ -201,6 +225,7 @@ def _forward(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
                 offsets[node] = total
                 total += node.size
             outputs, treedef = check_outputs(fn(*call_args, **kwargs), transform)
+            _check_dimensions(outputs, nodes, transform)
             tangents, nested = push(outputs, _seeds(nodes), (total,))
             per_output = []
             handed: set[int] = set()

@@ -165,8 +165,12 @@ class Tensor:
         return self.transpose()
 
     def __repr__(self) -> str:
-        # Shows only this node's data and op name: never walks the graph.
+        # Shows only this node's data and op name: never walks the graph. A 0-d Tensor
+        # reads as a number, "5.0" and "1.0e+20" where NumPy writes "5." and "1.e+20"
+        # (same print options and precision as arrays).
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        if self.data.ndim == 0:
+            body = body.replace(".e", ".0e") + ("0" if body.endswith(".") else "")
         op = "" if self.primitive is None else f", op={self.primitive.name}"
         return f"Tensor({body}{op})"
 

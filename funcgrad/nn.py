@@ -21,6 +21,11 @@ from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "softplus"]
 
+
+def __dir__() -> list[str]:
+    # dir(funcgrad.nn) lists the public functions, not the imports and rules behind them.
+    return list(__all__)
+
 Axis = Union[int, Sequence[int], None]
 
 
@@ -119,7 +124,7 @@ def softmax(x: TensorLike, axis: Axis = -1) -> Tensor:
     >>> softmax(Tensor([0.0, 0.0]))
     Tensor([0.5, 0.5], op=softmax)
     """
-    return apply(softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x)), "softmax"))
+    return apply(softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x, "softmax", "x")), "softmax"))
 
 
 def _logsumexp_impl(x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
@@ -155,7 +160,7 @@ def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tenso
     >>> logsumexp(Tensor([1000.0, 1000.0]))
     Tensor(1000.69314718, op=logsumexp)
     """
-    axes = ops.normalize_axis(axis, len(shape(x)), "logsumexp")
+    axes = ops.normalize_axis(axis, len(shape(x, "logsumexp", "x")), "logsumexp")
     return apply(logsumexp_p, x, axis=axes, keepdims=bool(keepdims))
 
 
@@ -189,4 +194,4 @@ def log_softmax(x: TensorLike, axis: Axis = -1) -> Tensor:
     >>> log_softmax(Tensor([0.0, 0.0]))
     Tensor([-0.69314718, -0.69314718], op=log_softmax)
     """
-    return apply(log_softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x)), "log_softmax"))
+    return apply(log_softmax_p, x, axis=ops.normalize_axis(axis, len(shape(x, "log_softmax", "x")), "log_softmax"))

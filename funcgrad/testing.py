@@ -31,9 +31,11 @@ Scalar = Callable[[Sequence[Any]], Any]
 
 
 def _contract(weights: Any, value: Any) -> Any:
-    """``sum(weights * value)``: a Tensor when ``value`` is traced, else a float."""
+    """``sum(weights * value)``: a Tensor when either is traced, else a float."""
     if isinstance(value, Tensor):
         return (value * weights).sum()
+    if isinstance(weights, Tensor):
+        return (weights * value).sum()
     return float(np.sum(np.asarray(value, dtype=np.float64) * weights))
 
 
@@ -67,6 +69,10 @@ def check_grads(
     along each input element (forward mode) against central differences of ``s``. Order
     k + 1 repeats this for ``s'`` = the order-k gradient contracted with random weights,
     so order 2 checks grad-of-grad and jvp-of-grad against differences of the gradient.
+    With ``"rev"`` in ``modes`` and ``order >= 2`` the cotangent ``u`` is an input too
+    (its path is ``cotangent[k]``), so order 2 also differentiates each VJP with respect
+    to its cotangent: a reverse rule wrong only as a function of its cotangent is caught
+    with ``modes=("rev",)``.
     References are always computed in float64, whatever the dtype of ``args``; the
     tolerance is the dtype's (``TOLERANCES``) unless ``rtol``/``atol`` are given.
 
@@ -101,7 +107,18 @@ def check_grads(
         return fn(*unflatten(treedef, list(values)))
 
     outputs, _ = flatten(call(leaves))
-    scalar = _contracted(call, [_random_like(rng, out) for out in outputs])
+    cotangents = [_random_like(rng, out) for out in outputs]
+    if "rev" in modes and order >= 2:
+        # The cotangent u becomes an input of s = u . f(x). Then order 2 differentiates the
+        # VJP with respect to u as well (reverse over reverse): a rule that is right for a
+        # constant cotangent but wrong as a function of it (the VJP's own linearity) is
+        # caught in reverse mode alone, not only through forward mode.
+        count = len(leaves)
+        scalar = _with_cotangent_inputs(call, count)
+        leaves = leaves + cotangents
+        paths = paths + [f"cotangent[{k}]" for k in range(len(cotangents))]
+    else:
+        scalar = _contracted(call, cotangents)
     for level in range(1, order + 1):
         _check_level(scalar, leaves, paths, level, modes, tolerance)
         if level == order:
@@ -116,6 +133,20 @@ def _gradient(scalar: Scalar, values: Sequence[Any]) -> tuple[Any, ...]:
 
     gradient_fn: Callable[..., tuple[Any, ...]] = grad(call)
     return gradient_fn(*values)
+
+
+def _with_cotangent_inputs(call: Callable[[Sequence[Any]], Any], count: int) -> Scalar:
+    """``values -> sum over outputs of u_k . f_k(x)``, with ``x = values[:count]`` and the
+    cotangents ``u = values[count:]``."""
+
+    def scalar(values: Sequence[Any]) -> Any:
+        outputs, _ = flatten(call(values[:count]))
+        total: Any = 0.0
+        for u, out in zip(values[count:], outputs):
+            total = total + _contract(u, out)
+        return total
+
+    return scalar
 
 
 def _contracted(fn: Callable[[Sequence[Any]], Any], weights: list[Array]) -> Scalar:

@@ -1,7 +1,10 @@
 """Pytrees: nested tuples, lists, dicts, NamedTuples, dataclasses and attrs classes.
 
-No registration: any of these containers nests, None is an empty subtree, and anything
-else (arrays, Tensors, numbers) is a leaf. Every transform takes pytree arguments and
+No registration: any of these containers nests (and their subclasses, such as
+OrderedDict and defaultdict, or any other Mapping or Sequence, rebuilt with their own
+type), None is an empty subtree, and anything else (arrays, Tensors, numbers, strings)
+is a leaf. A container that contains itself is refused with a ValueError naming its
+path; no function here recurses, so trees may be thousands of levels deep. Every transform takes pytree arguments and
 returns gradients of the same structure and type.
 
 >>> import funcgrad.tree as tree

@@ -101,3 +101,21 @@ def test_pytree_outputs_are_checked_leaf_by_leaf() -> None:
     check_grads(lambda x: {"s": fnp.sin(x), "pair": (fnp.exp(x), fnp.sum(x * x))}, X, order=2)
     with pytest.raises(AssertionError, match="order-1"):
         check_grads(lambda x: {"s": fnp.sin(x), "bad": apply(_wrong_vjp_p, x)}, X, order=1, modes=("rev",))
+
+
+# Right for a constant cotangent, but it reads the cotangent's data: as a function of the
+# cotangent its VJP is constant (d/dc = 0, not cos x). Only differentiating the VJP with
+# respect to its cotangent (reverse over reverse, or forward mode) sees that.
+_cotangent_blind_p = Primitive(
+    "cotangent_blind_sin", np.sin, vjp=lambda c, out, xs, p, i: _data(c) * bind(cos_p, xs[0]), jvp=_right_sin_rule
+)
+
+
+def test_reverse_rule_wrong_only_in_its_cotangent_is_caught_in_reverse_mode_alone() -> None:
+    check_grads(lambda x: apply(_cotangent_blind_p, x), X, order=1, modes=("rev",))
+    with pytest.raises(AssertionError, match=r"order-2 reverse-mode derivative of cotangent\[0\]"):
+        check_grads(lambda x: apply(_cotangent_blind_p, x), X, order=2, modes=("rev",))
+
+
+def test_correct_rules_pass_reverse_over_reverse_with_pytree_outputs() -> None:
+    check_grads(lambda x, y: {"a": fnp.sin(x) * y, "b": (x * y).sum()}, X, X + 1.0, order=2, modes=("rev",))

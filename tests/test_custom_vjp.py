@@ -125,7 +125,7 @@ def test_misuse_is_reported_clearly() -> None:
         return x * 2.0
 
     bad.defvjp(lambda x: (x * 2.0, None), lambda r, g: g)
-    with pytest.raises(TypeError, match=r"custom_vjp\(bad\): bwd must return a tuple of 1 cotangent, one per positional argument, got"):
+    with pytest.raises(TypeError, match=r"custom_vjp\(bad\): bwd \(<lambda>\) must return a tuple of 1 cotangent, one per positional argument, got"):
         grad(lambda x: bad(x).sum(), argnums=0)(X)
 
 
@@ -136,3 +136,39 @@ def test_without_a_rule_the_function_is_differentiated_as_written() -> None:
 
     np.testing.assert_allclose(grad(lambda x: square(x).sum(), argnums=0)(X), 2 * X)
     assert square.__name__ == "square"
+
+
+def test_fwd_that_forgets_the_residuals_is_refused_naming_fwd_and_fn() -> None:
+    @custom_vjp
+    def double(x: Any) -> Any:
+        return 2.0 * x
+
+    def forgetful_fwd(x: Any) -> Any:
+        return 2.0 * x  # not (out, residuals): would unpack into out[0], out[1]
+
+    double.defvjp(forgetful_fwd, lambda r, g: (2.0 * g,))
+    with pytest.raises(TypeError, match=r"custom_vjp\(double\): fwd \(forgetful_fwd\) must return a pair \(out, residuals\), got a Tensor of shape \(2,\)"):
+        grad(lambda x: double(x).sum(), argnums=0)(np.array([1.0, 2.0]))
+
+
+def test_bwd_cotangent_of_the_wrong_shape_is_refused_naming_bwd_and_shapes() -> None:
+    @custom_vjp
+    def f(x: Any, y: Any) -> Any:
+        return x * y
+
+    def bad_bwd(r: Any, g: Any) -> Any:
+        return (g, fnp.sum(g))  # y's cotangent should have y's shape (3,), not ()
+
+    f.defvjp(lambda x, y: (x * y, None), bad_bwd)
+    with pytest.raises(ValueError, match=r"custom_vjp\(f\): bwd \(bad_bwd\) returned cotangent 1 of shape \(\), but its argument has shape \(3,\)"):
+        grad(lambda x, y: f(x, y).sum())(np.ones(3), np.ones(3))
+
+
+def test_bwd_that_returns_a_bare_array_is_refused_naming_bwd() -> None:
+    @custom_vjp
+    def f(x: Any) -> Any:
+        return 3.0 * x
+
+    f.defvjp(lambda x: (3.0 * x, None), lambda r, g: 3.0 * g)
+    with pytest.raises(TypeError, match=r"bwd \(<lambda>\) must return a tuple of 1 cotangent, one per positional argument"):
+        grad(lambda x: f(x).sum(), argnums=0)(np.ones(2))

@@ -108,3 +108,49 @@ def test_pullback_leaves_order_alone_by_default() -> None:
     before = list(order)
     _graph.pullback(order, y, np.ones(()), [x], record=False)
     assert order == before
+
+
+class _OnlyOperand(tuple):  # type: ignore[type-arg]  # a tuple of any operands
+    """Operands a rule may read only at its own index: touching another one, or all
+    of them, is what makes a backward over n operands quadratic."""
+
+    allowed: int = -1
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the rule walked every operand")
+
+    def __len__(self) -> int:
+        raise AssertionError("the rule counted the operands")
+
+    def __getitem__(self, i: Any) -> Any:
+        if i != self.allowed:
+            raise AssertionError(f"the rule read operand {i!r}, not its own")
+        return tuple.__getitem__(self, i)
+
+
+def test_concatenate_rules_read_only_their_own_operand() -> None:
+    from funcgrad.numpy._shape import concatenate_p
+
+    parts = [np.full((2, k + 1), float(k)) for k in range(50)]
+    out = funcgrad.numpy.concatenate(parts, axis=1)
+    c = np.ones((3,) + out.shape)
+    for i in (0, 17, 49):
+        xs = _OnlyOperand(parts)
+        xs.allowed = i
+        slot = concatenate_p.vjp(c, out.data, xs, out.params, i)
+        np.testing.assert_array_equal(np.asarray(slot).shape, (3,) + parts[i].shape)
+        assert concatenate_p.jvp is not None
+        tangent = concatenate_p.jvp(np.ones((3,) + parts[i].shape), out.data, xs, out.params, i)
+        assert np.shape(tangent) == (3,) + out.shape
+
+
+def test_concatenate_and_stack_of_twenty_thousand_operands_differentiate() -> None:
+    n = 20_000
+    x = np.arange(n, dtype=float)
+    weights = np.linspace(0.0, 1.0, n)
+
+    def f(v: Tensor) -> Tensor:
+        parts = [v[k : k + 1] for k in range(n)]
+        return (funcgrad.numpy.concatenate(parts) * weights).sum() + (funcgrad.numpy.stack(parts)[:, 0] * weights).sum()
+
+    np.testing.assert_allclose(funcgrad.grad(f, argnums=0)(x), 2 * weights)

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+import funcgrad.numpy as fnp
+
 from funcgrad import Tensor, backward, grad, toposort, value_and_grad
 from funcgrad._tensor import Primitive, apply
 
@@ -91,3 +93,77 @@ def test_float_index_arrays_are_refused() -> None:
 def test_tensor_of_a_tensor_is_refused_with_the_alternative() -> None:
     with pytest.raises(TypeError, match="already a Tensor"):
         Tensor(Tensor(1.0))  # type: ignore[arg-type]
+
+
+# --- refusals name the public op and the argument, never another op or NumPy ----------------
+RAGGED = [[1.0, 2.0], [3.0]]
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("sum", lambda: fnp.sum(RAGGED)),
+        ("mean", lambda: fnp.mean(RAGGED)),
+        ("prod", lambda: fnp.prod(RAGGED)),
+        ("max", lambda: fnp.max(RAGGED)),
+        ("var", lambda: fnp.var(RAGGED)),
+        ("std", lambda: fnp.std(RAGGED)),
+        ("cumsum", lambda: fnp.cumsum(RAGGED)),
+        ("norm", lambda: fnp.linalg.norm(RAGGED)),
+        ("transpose", lambda: fnp.transpose(RAGGED)),
+        ("reshape", lambda: fnp.reshape(RAGGED, (3,))),
+        ("squeeze", lambda: fnp.squeeze(RAGGED)),
+        ("expand_dims", lambda: fnp.expand_dims(RAGGED, 0)),
+        ("take", lambda: fnp.take(RAGGED, [0])),
+        ("dot", lambda: fnp.dot(RAGGED, np.ones(2))),
+        ("outer", lambda: fnp.outer(RAGGED, np.ones(2))),
+        ("where", lambda: fnp.where(RAGGED, 1.0, 0.0)),
+    ],
+)
+def test_ragged_lists_are_refused_naming_the_op_and_argument(name: str, call: Any) -> None:
+    with pytest.raises(TypeError, match=rf"^{name}: \w+ is a ragged nested sequence"):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("mean", lambda: fnp.mean(np.ones(2, complex))),
+        ("var", lambda: fnp.var(np.ones(2, complex))),
+        ("std", lambda: fnp.std(np.ones(2, complex))),
+        ("norm", lambda: fnp.linalg.norm(np.ones(2, complex))),
+        ("transpose", lambda: fnp.transpose(np.ones(2, complex))),
+        ("cumsum", lambda: fnp.cumsum(np.ones(2, complex))),
+        ("squeeze", lambda: fnp.squeeze(np.ones(2, complex))),
+        ("take", lambda: fnp.take(np.ones(2, complex), [0])),
+        ("dot", lambda: fnp.dot(np.ones(2, complex), np.ones(2))),
+        ("outer", lambda: fnp.outer(np.ones(2, complex), np.ones(2))),
+        ("stack", lambda: fnp.stack([np.ones(2), np.ones(2, complex)])),
+        ("std", lambda: fnp.std(np.ones(3), axis=2)),
+        ("norm", lambda: fnp.linalg.norm(np.ones(3), axis=1.5)),
+    ],
+)
+def test_composites_refuse_in_their_own_name(name: str, call: Any) -> None:
+    with pytest.raises((TypeError, ValueError), match=rf"^{name}: "):
+        call()
+
+
+def test_transpose_takes_an_int_axis_as_numpy_does() -> None:
+    np.testing.assert_array_equal(fnp.transpose(np.ones(3), 0).data, np.ones(3))
+
+
+@pytest.mark.parametrize("transform", ["jacobian", "jacfwd", "hessian"])
+def test_jacobians_beyond_numpys_dimensions_are_refused_naming_transform_and_shapes(transform: str) -> None:
+    import funcgrad
+
+    x = np.ones((1,) * 33)
+    fn = (lambda v: fnp.sum(v)) if transform == "hessian" else (lambda v: v * 2.0)
+    with pytest.raises(ValueError, match=rf"^{transform}: the Jacobian of an output of shape \(1, .* with respect to an argument of shape \(1, .* would have 66 dimensions, more than NumPy's maximum"):
+        getattr(funcgrad, transform)(fn)(x)
+
+
+def test_reverse_jacobian_of_a_very_deep_output_is_refused_naming_jacfwd() -> None:
+    from funcgrad import jacobian
+
+    with pytest.raises(ValueError, match=r"^jacobian: an output of shape .* has 40 dimensions; reverse mode .* use jacfwd"):
+        jacobian(lambda v: fnp.reshape(v, (1,) * 40))(np.ones(1))

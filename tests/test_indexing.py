@@ -47,3 +47,19 @@ def test_indexing_derivatives_match_the_selection_it_makes(index: Any) -> None:
     # d2/dx2 sum(x[index]**3) = sum over outputs o of 6 x[index]_o e_o e_o^T
     expected = (flat.T * (6 * X[index].ravel())) @ flat
     np.testing.assert_allclose(hessian(lambda x: (select(x) ** 3).sum())(X).reshape(X.size, X.size), expected)
+
+
+def test_an_integer_argument_grad_differentiates_used_as_an_index_says_why_and_how_to_fix() -> None:
+    import re
+
+    import funcgrad
+    import funcgrad.numpy as fnp
+
+    def f(x: Any, idx: Any) -> Any:
+        return x[idx].sum()
+
+    with pytest.raises(IndexError, match=r"getitem: index arrays must be integer or boolean, got a Tensor of dtype float64\. An index that is a Tensor is a differentiated argument.*argnums=None.*" + re.escape("argnums=")):
+        funcgrad.grad(f)(np.arange(3.0), np.array([0, 2]))
+    np.testing.assert_array_equal(funcgrad.grad(f, argnums=0)(np.arange(3.0), np.array([0, 2])), [1.0, 0.0, 1.0])
+    with pytest.raises(IndexError, match=r"take: index arrays must be integer or boolean, got a Tensor.*argnums="):
+        funcgrad.grad(lambda x, i: fnp.take(x, i).sum())(np.arange(3.0), np.array([1]))

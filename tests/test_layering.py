@@ -1,6 +1,6 @@
 """Imports go one way: each module imports only from its own layer or the layers below.
 
-    _typing < _dtypes < _tensor, _core_ops < _graph, _tree < _arith, numpy, nn
+    _typing < _dtypes < _tensor, _core_ops < _graph, _tree < _arith, numpy, scipy, nn
             < _transforms (and the other private transform modules), tree < testing < funcgrad
 """
 
@@ -41,6 +41,8 @@ def layer(module: str) -> int:
         return LAYERS[module]
     if module.startswith("funcgrad.numpy."):
         return LAYERS["funcgrad.numpy"]
+    if module == "funcgrad.scipy" or module.startswith("funcgrad.scipy."):
+        return LAYERS["funcgrad.numpy"]  # beside funcgrad.numpy: ops, built on it and the core
     return TRANSFORMS
 
 

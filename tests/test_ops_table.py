@@ -164,8 +164,25 @@ def _family_tables() -> None:
 _family_tables()
 
 
+def _scipy_exported() -> set[str]:
+    """``scipy.special.erf``, ``scipy.stats.norm.logpdf``, ...: none without SciPy."""
+    try:
+        from funcgrad.scipy import integrate, linalg, signal, special, stats
+    except ImportError:
+        return set()
+    names = {f"scipy.{m.__name__.rpartition('.')[2]}.{n}" for m in (special, linalg, signal, integrate) for n in m.__all__}
+    for dist in stats.__all__:
+        names |= {f"scipy.stats.{dist}.{n}" for n in getattr(stats, dist).__all__}
+    return names
+
+
 def _exported() -> set[str]:
-    return set(fnp.__all__) | {f"linalg.{n}" for n in fnp.linalg.__all__} | {f"nn.{n}" for n in nn.__all__}
+    return (
+        set(fnp.__all__)
+        | {f"linalg.{n}" for n in fnp.linalg.__all__}
+        | {f"nn.{n}" for n in nn.__all__}
+        | _scipy_exported()
+    )
 
 
 def _arguments(row: Row, shapes: Shapes, dtype: type, seed: int) -> list[np.ndarray]:

@@ -163,3 +163,18 @@ def test_tutorial_example_in_functional_form() -> None:
 
 def test_repr_of_a_matrix_aligns_its_rows_under_the_first() -> None:
     assert repr(Tensor(np.eye(2))) == "Tensor([[1., 0.],\n        [0., 1.]])"
+
+
+def test_a_0d_tensor_prints_as_a_number_with_its_op() -> None:
+    from funcgrad import Tensor as T
+
+    assert str((T(np.array([1.0, 2.0])) ** 2).sum()) == "Tensor(5.0, op=sum)"
+    assert repr(T(np.float32(1.0) / 3)) == "Tensor(0.33333334)"
+    assert repr(T(1e20)) == "Tensor(1.0e+20)"
+    assert repr(T(np.nan)) == "Tensor(nan)"
+
+
+def test_dir_of_nn_lists_only_its_public_functions() -> None:
+    import funcgrad.nn as nn
+
+    assert dir(nn) == sorted(nn.__all__)

@@ -224,3 +224,102 @@ def test_an_error_about_a_leaf_of_an_attrs_argument_names_its_path() -> None:
     params = Layers([W(np.ones(2)), W(np.ones(2)), W(np.array(["bad", "leaf"]))])
     with pytest.raises(TypeError, match=r"grad: argument 0 \(params\.layers\[2\]\.w\): expected real numbers"):
         grad(loss, argnums=0)(params, np.ones(2))
+
+
+# --- cycles, Mapping/Sequence subclasses, depth -------------------------------------------
+def test_a_list_that_contains_itself_is_refused_naming_the_path() -> None:
+    loop: list[Any] = [1.0]
+    loop.append(loop)
+    with pytest.raises(ValueError, match=r"flatten: the pytree contains itself: tree\[1\] is tree again"):
+        tree.flatten(loop)
+    inner: dict[str, Any] = {"w": 1.0}
+    outer = {"params": [inner]}
+    inner["back"] = outer
+    with pytest.raises(ValueError, match=r"tree\['params'\]\[0\]\['back'\] is tree again"):
+        grad(lambda p: p["params"][0]["w"] * 2.0)(outer)
+
+
+def test_shared_subtrees_are_not_cycles() -> None:
+    shared = [1.0, 2.0]
+    leaves, _ = tree.flatten((shared, [shared]))
+    assert leaves == [1.0, 2.0, 1.0, 2.0]
+
+
+class Names(list):  # type: ignore[type-arg]  # a list subclass of any items
+    pass
+
+
+class Pair(tuple):  # type: ignore[type-arg]  # a tuple subclass (not a NamedTuple)
+    pass
+
+
+def _roundtrip_cases() -> list[Any]:
+    from collections import UserDict, UserList, defaultdict
+    from types import MappingProxyType
+
+    factory = defaultdict(list, {"b": 2.0, "a": 1.0})
+    return [
+        OrderedDict([("b", 2.0), ("a", 1.0)]),
+        factory,
+        UserDict({"x": 1.0, "y": [2.0]}),
+        MappingProxyType({"k": 3.0}),
+        Names([1.0, 2.0]),
+        Pair((1.0, 2.0)),
+        UserList([1.0, (2.0, 3.0)]),
+    ]
+
+
+@pytest.mark.parametrize("value", _roundtrip_cases(), ids=lambda v: type(v).__name__)
+def test_mapping_and_sequence_subclasses_round_trip_with_their_type(value: Any) -> None:
+    leaves, treedef = tree.flatten(value)
+    assert leaves and all(isinstance(leaf, float) for leaf in leaves)
+    back = tree.unflatten(treedef, leaves)
+    assert type(back) is type(value) and back == value
+    doubled = tree.map(lambda a: 2 * a, value)
+    assert type(doubled) is type(value)
+    assert tree.flatten(doubled)[0] == [2 * leaf for leaf in leaves]
+
+
+def test_defaultdict_keeps_its_default_factory_through_grad() -> None:
+    from collections import defaultdict
+
+    params = defaultdict(list, {"w": np.array([1.0, 2.0]), "b": np.array(3.0)})
+    g = grad(lambda p: (p["w"] * p["w"]).sum() + p["b"], argnums=0)(params)
+    assert type(g) is defaultdict and g.default_factory is list
+    np.testing.assert_array_equal(g["w"], [2.0, 4.0])
+    assert g["missing"] == []  # the factory works on the result
+    ordered = OrderedDict([("b", np.array(1.0)), ("a", np.array(2.0))])
+    go = grad(lambda p: p["a"] * p["b"], argnums=0)(ordered)
+    assert type(go) is OrderedDict and list(go) == ["b", "a"]
+
+
+def _deep(depth: int, leaf: Any) -> Any:
+    value: Any = leaf
+    for k in range(depth):
+        value = [value] if k % 2 else {"k": value}
+    return value
+
+
+def test_pytree_functions_do_not_recurse_on_depth() -> None:
+    a, b = _deep(5000, 1.0), _deep(5000, 2.0)
+    _, treedef = tree.flatten(a)
+    assert treedef == tree.flatten(b)[1] and hash(treedef) == hash(tree.flatten(b)[1])
+    assert treedef != tree.flatten(_deep(5000, (1.0,)))[1]
+    assert tree.flatten(tree.map(lambda x, y: x + y, a, b))[0] == [3.0]
+    assert repr(treedef).startswith("TreeDef([{'k': [{'k': [")
+    with pytest.raises(ValueError, match="tree.map: tree 1 has structure"):
+        tree.map(lambda x, y: x, a, _deep(5000, (1.0,)))
+
+
+def test_vjp_and_grad_with_deep_outputs_and_arguments() -> None:
+    x = np.array([1.0, 2.0])
+    out, pullback = vjp(lambda v: _deep(5000, v * 3.0), x)
+    (g,) = pullback(_deep(5000, np.ones(2)))
+    np.testing.assert_array_equal(g, [3.0, 3.0])
+    gd = grad(lambda p: tree.flatten(p)[0][0].sum(), argnums=0)(_deep(5000, x))
+    assert tree.flatten(gd)[0][0].tolist() == [1.0, 1.0]
+
+
+def test_treedef_repr_shows_the_structure() -> None:
+    _, treedef = tree.flatten({"w": [1.0, (2.0,)], "b": None, "p": Point(1.0, 2.0)})
+    assert repr(treedef) == "TreeDef({'w': [*, (*,)], 'b': None, 'p': Point(x=*, y=*)})"

@@ -10,14 +10,14 @@ composite would be two slices and a concatenate per axis.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from typing import Any, Sequence, Union, cast
 
 import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy import _reduce
-from funcgrad.numpy._shape import concatenate_p, take, transpose
+from funcgrad.numpy._shape import join, take, transpose
 from funcgrad.numpy._util import data, lead, shape
 
 Axes = Union[int, Sequence[int]]
@@ -412,5 +412,5 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
             left, right = _ramp_blocks(out, axis, int(before), int(after), ends[axis])
         else:
             left, right = _stat_blocks(out, axis, int(before), int(after), lengths[axis], mode)
-        out = apply(concatenate_p, *(p for p in (left, out, right) if p is not None), axis=axis)
+        out = cast(Tensor, join([p for p in (left, out, right) if p is not None], axis))  # Tensor parts give a Tensor
     return out

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from funcgrad._tensor import Tensor
-from funcgrad.numpy._util import as_tensor
+from funcgrad.numpy._util import tensor
 
 
 def array(object: Any, dtype: Any = None) -> Tensor:
@@ -24,7 +24,7 @@ def array(object: Any, dtype: Any = None) -> Tensor:
     >>> grad(lambda a: array([a[0] * a[1], a[1]]).sum(), argnums=0)(np.array([2.0, 3.0]))
     array([3., 3.])
     """
-    result = as_tensor(object, "array: object")
+    result = tensor(object, "array", "object")
     if dtype is None or np.dtype(dtype) == result.dtype:
         return result
     target = np.dtype(dtype)

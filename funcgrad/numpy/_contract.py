@@ -21,7 +21,7 @@ from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._arrange import moveaxis
 from funcgrad.numpy._shape import stack
-from funcgrad.numpy._util import data, lead, shape
+from funcgrad.numpy._util import data, lead, operand, shape
 
 _LETTERS = string.ascii_letters
 
@@ -151,7 +151,7 @@ def einsum(subscripts: Union[str, TensorLike], /, *operands: Any, optimize: Any 
     speed, and funcgrad optimizes contractions of more than two operands itself.
 
     >>> einsum("ii->", Tensor([[1.0, 2.0], [3.0, 4.0]]))
-    Tensor(5., op=einsum)
+    Tensor(5.0, op=einsum)
     >>> einsum("...ij,...jk->...ik", Tensor(np.ones((5, 2, 3))), Tensor(np.ones((3, 4)))).shape
     (5, 2, 4)
     >>> einsum(Tensor([[1.0, 2.0], [3.0, 4.0]]), [0, 1], Tensor([1.0, 1.0]), [1], [0])
@@ -159,7 +159,7 @@ def einsum(subscripts: Union[str, TensorLike], /, *operands: Any, optimize: Any 
     """
     if not isinstance(subscripts, str):
         subscripts, operands = _interleaved((subscripts,) + operands)
-    inputs, output = _parse(subscripts, [shape(x) for x in operands])
+    inputs, output = _parse(subscripts, [shape(x, "einsum", f"operand {k}") for k, x in enumerate(operands)])
     return apply(einsum_p, *operands, inputs=inputs, output=output)
 
 
@@ -169,8 +169,9 @@ def dot(a: TensorLike, b: TensorLike, /) -> Tensor:
     b's free axes, d/db = a . g over a's, as for matmul (JVP: rules).
 
     >>> dot(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
-    Tensor(11., op=matmul)
+    Tensor(11.0, op=matmul)
     """
+    a, b = operand(a, "dot", "a"), operand(b, "dot", "b")  # dot is a multiply, matmul or einsum
     a_ndim, b_ndim = len(shape(a)), len(shape(b))
     if a_ndim == 0 or b_ndim == 0:
         return apply(ops.multiply_p, a, b)
@@ -191,6 +192,7 @@ def outer(a: TensorLike, b: TensorLike) -> Tensor:
     Tensor([[3., 4.],
             [6., 8.]], op=multiply)
     """
+    a, b = operand(a, "outer", "a"), operand(b, "outer", "b")  # outer is reshapes and a multiply
     column = apply(ops.reshape_p, a, shape=(-1, 1))
     row = apply(ops.reshape_p, b, shape=(1, -1))
     return column * row
@@ -236,7 +238,7 @@ def inner(a: TensorLike, b: TensorLike, /) -> Tensor:
     contracted with ``b`` and d/db with ``a`` (JVP: rule).
 
     >>> inner(Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
-    Tensor(11., op=einsum)
+    Tensor(11.0, op=einsum)
     """
     sa, sb = shape(a), shape(b)
     if not sa or not sb:
@@ -254,7 +256,7 @@ def vdot(a: TensorLike, b: TensorLike, /) -> Tensor:
     the two flattened vectors, so d/da = g * b and d/db = g * a, reshaped (JVP: rule).
 
     >>> vdot(Tensor([[1.0, 2.0]]), Tensor([3.0, 4.0]))
-    Tensor(11., op=einsum)
+    Tensor(11.0, op=einsum)
     """
     flat_a = apply(ops.reshape_p, a, shape=(-1,))
     flat_b = apply(ops.reshape_p, b, shape=(-1,))

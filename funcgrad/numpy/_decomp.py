@@ -26,8 +26,8 @@ from funcgrad._core_ops import _swap_last as swap
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
 from funcgrad.numpy._linalg import inv_p
-from funcgrad.numpy._shape import _tensor, concatenate_p
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._shape import join
+from funcgrad.numpy._util import data, shape, tensor
 
 Cores = tuple[tuple[int, ...], ...]
 
@@ -52,7 +52,7 @@ def _unpack(v: Value, cores: Cores) -> list[Value]:
 def _pack(parts: Sequence[Value], cores: Cores) -> Value:
     """The packed value of parts that carry the same leading axes before their cores."""
     flat = [ops.reshape(p, p.shape[: p.ndim - len(core)] + (-1,)) for p, core in zip(parts, cores)]
-    return bind(concatenate_p, *flat, axis=flat[0].ndim - 1)
+    return join(flat, flat[0].ndim - 1)
 
 
 def _split(packed: Tensor, cores: Cores) -> tuple[Tensor, ...]:
@@ -172,7 +172,7 @@ def cholesky(a: TensorLike, /, *, upper: bool = False) -> Tensor:
     """
     _square(a, "cholesky")
     if upper:  # the upper triangle of a is the lower one of a.T
-        return cast(Tensor, swap(apply(cholesky_p, swap(_tensor(a)))))
+        return cast(Tensor, swap(apply(cholesky_p, swap(tensor(a)))))
     return apply(cholesky_p, a)
 
 
@@ -264,7 +264,7 @@ def _rows(v: Value, start: int, stop: int) -> Value:
 
 
 def _join(a: Value, b: Value, axis: int) -> Value:
-    return bind(concatenate_p, a, b, axis=a.ndim + axis)
+    return join([a, b], a.ndim + axis)
 
 
 # With full_matrices=True a non-square matrix has extra columns U_p of U (rows Vh_p of
@@ -429,12 +429,12 @@ def qr(a: TensorLike, mode: str = "reduced") -> Union[QRResult, Tensor]:
     m, n = s[-2:]
     if mode == "raw" or (mode == "complete" and m > n) or mode not in ("reduced", "r", "complete", "raw"):
         raise NotImplementedError(f"qr: mode={mode!r} is not supported for shape {s}; use 'reduced' or 'r'")
-    t = _tensor(a)
+    t = tensor(a)
     if m >= n:
         cores: Cores = ((m, n), (n, n))
         q, r = _split(apply(qr_p, t, cores=cores), cores)
     else:
         square = t[..., :m]
         q, r_square = _split(apply(qr_p, square, cores=((m, m), (m, m))), ((m, m), (m, m)))
-        r = cast(Tensor, bind(concatenate_p, r_square, cast(Tensor, swap(q)) @ t[..., m:], axis=len(s) - 1))
+        r = cast(Tensor, join([r_square, cast(Tensor, swap(q)) @ t[..., m:]], len(s) - 1))
     return r if mode == "r" else QRResult(q, r)

@@ -71,7 +71,7 @@ def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Ten
     elsewhere (JVP: rules).
 
     >>> trace(Tensor([[1.0, 2.0], [3.0, 4.0]]))
-    Tensor(5., op=sum)
+    Tensor(5.0, op=sum)
     """
     return sum(diagonal(a, offset, axis1, axis2), axis=-1)
 

@@ -124,6 +124,8 @@ def array_function(func: Any, types: Any, args: Any, kwargs: Mapping[str, Any]) 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: Any, kwargs: dict[str, Any]) -> Any:
     """``Tensor.__array_ufunc__``: ``ufunc(*inputs)`` and its reductions as funcgrad ops."""
+    if any(hasattr(x, "__array_ufunc__") and not isinstance(x, (Tensor, np.ndarray, np.generic)) for x in inputs):
+        return NotImplemented  # another array library's type: let it answer
     name = f"numpy.{ufunc.__name__}"
     out = kwargs.pop("out", None)
     outs = out if isinstance(out, tuple) else (out,)

@@ -16,8 +16,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._shape import _tensor
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._util import data, shape, tensor
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ def det(a: TensorLike) -> Tensor:
     ``numpy.linalg.LinAlgError`` (the value itself is computed, 0 or nearly).
 
     >>> det(Tensor([[2.0, 1.0], [1.0, 3.0]]))
-    Tensor(5., op=det)
+    Tensor(5.0, op=det)
     """
     return apply(det_p, a)
 
@@ -155,7 +154,7 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     matrix (sign 0, logabsdet -inf) the derivative raises ``numpy.linalg.LinAlgError``.
 
     >>> slogdet(Tensor([[-2.0, 0.0], [0.0, 3.0]]))
-    SlogdetResult(sign=Tensor(-1.), logabsdet=Tensor(1.79175947, op=logabsdet))
+    SlogdetResult(sign=Tensor(-1.0), logabsdet=Tensor(1.79175947, op=logabsdet))
     """
     s = shape(a)
     if len(s) < 2 or s[-1] != s[-2]:
@@ -181,7 +180,7 @@ def matrix_power(a: TensorLike, n: int) -> Tensor:
         raise ValueError(f"matrix_power: expected a square matrix or a stack of them, got shape {s}")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}")
-    t = _tensor(a)
+    t = tensor(a)
     n = int(n)
     if n == 0:  # the identity: no dependence on a, a zero gradient
         return Tensor(np.broadcast_to(np.eye(s[-1], dtype=t.dtype), s))
@@ -227,11 +226,11 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: None = None) -> Tensor:
     The derivative is that of the chain of matmuls: d(A B) = dA B + A dB.
 
     >>> multi_dot([Tensor([1.0, 2.0]), np.eye(2), Tensor([3.0, 4.0])])
-    Tensor(11., op=reshape)
+    Tensor(11.0, op=reshape)
     """
     if out is not None:
         raise TypeError("multi_dot: out= is not supported (Tensors are immutable)")
-    parts = [_tensor(x) for x in arrays]
+    parts = [tensor(x) for x in arrays]
     if len(parts) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
     first, last = parts[0].ndim == 1, parts[-1].ndim == 1

@@ -14,9 +14,8 @@ from funcgrad.numpy._reduce import min as rmin
 from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
 from funcgrad.numpy._select import where
-from funcgrad.numpy._shape import _tensor
 from funcgrad.numpy._unary import abs as rabs
-from funcgrad.numpy._util import shape
+from funcgrad.numpy._util import shape, tensor
 
 Axis = Union[int, Sequence[int], None]
 
@@ -36,18 +35,32 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     ``max``/``min`` do).
 
     >>> norm(Tensor([3.0, 4.0]))
-    Tensor(5., op=where)
+    Tensor(5.0, op=where)
     """
-    ndim = len(shape(x))
+    ndim = len(shape(x, "norm", "x"))
     if axis is None:
         if ord is not None and ndim not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} needs x of 1 or 2 dimensions or an axis, got {ndim}")
         axes = tuple(range(ndim))
     else:
+        ops.normalize_axis(axis, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(axis) if not isinstance(axis, (int, np.integer)) else (int(axis),)
-        ops.normalize_axis(axes, ndim, "norm")  # validates; the order given is kept:
         axes = tuple(a % ndim for a in axes)  # for matrix norms it says which axis is the row
-    t = _tensor(x)
+    t = tensor(x, "norm", "x")
+    # Every norm is 0 at the zero vector (matrix), with gradient 0 by convention. The
+    # parts of some are not finite there (|x|**p with p < 1 has an infinite slope at 0,
+    # and with p < 0 an infinite value), so zero vectors are routed through ones (the
+    # "double where") and their norms replaced by 0: no 0 * inf reaches any derivative.
+    zero = np.all(np.equal(t.data, 0), axis=axes, keepdims=True)
+    if not np.any(zero):
+        return _norm(t, ord, axes, keepdims, axis)
+    safe = where(zero, 1.0, t)
+    zero_out = zero if keepdims else np.reshape(zero, [n for k, n in enumerate(zero.shape) if k not in axes])
+    return where(zero_out, 0.0, _norm(safe, ord, axes, keepdims, axis))
+
+
+def _norm(t: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, axis: Axis) -> Tensor:
+    ndim = t.ndim
     if ord is None or (ord == "fro" and len(axes) == 2) or (ord == 2 and len(axes) == 1):
         return root_with_zero_gradient(rsum(t * t, axes, keepdims=keepdims), 2)
     if len(axes) == 1:
@@ -73,11 +86,7 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
             pick = rmax if ord == np.inf else rmin
         elif ord in (2, -2, "nuc"):  # from the singular values of the (row, col) matrices
             rest = tuple(k for k in range(ndim) if k not in axes)
-            # A zero matrix has norm 0 and, by the convention of the vector norms, a zero
-            # gradient (not U Vh): the constant branch of a where takes it.
-            zero = np.all(np.equal(t.data, 0), axis=axes, keepdims=True)
-            masked = where(zero, 0.0, t) if np.any(zero) else t
-            moved = ops.transpose_tensor(masked, (rest + (row, col),))
+            moved = ops.transpose_tensor(t, (rest + (row, col),))
             values = svd(moved, compute_uv=False)
             reduced = rsum(values, -1) if ord == "nuc" else (rmax if ord == 2 else rmin)(values, -1)
             return ops.reshape_tensor(reduced, (_kept(t.shape, axes),)) if keepdims else reduced

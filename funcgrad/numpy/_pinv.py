@@ -15,8 +15,7 @@ from funcgrad._core_ops import _swap_last as swap
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad.numpy._decomp import svd
 from funcgrad.numpy._reduce import sum as rsum
-from funcgrad.numpy._shape import _tensor
-from funcgrad.numpy._util import data, shape
+from funcgrad.numpy._util import data, shape, tensor
 
 
 def _pinv_impl(a: Any, rcond: Optional[float] = None, rtol: Optional[float] = None) -> Any:
@@ -80,8 +79,8 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Optional[float] = None) -> tuple[
     a_shape, b_shape = shape(a), shape(b)
     if len(a_shape) != 2 or len(b_shape) not in (1, 2) or b_shape[0] != a_shape[0]:
         raise ValueError(f"lstsq: expected a of shape (M, N) and b of shape (M,) or (M, K), got {a_shape} and {b_shape}")
-    ta = _tensor(a)
-    tb = _tensor(b)
+    ta = tensor(a)
+    tb = tensor(b)
     m, n = a_shape
     eps = float(np.finfo(ta.dtype).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else float(rcond))

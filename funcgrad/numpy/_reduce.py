@@ -15,14 +15,15 @@ from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
 from funcgrad.numpy._select import where
+from funcgrad.numpy._shape import join
 from funcgrad.numpy._unary import sqrt
-from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
+from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, operand, shape
 
 Axis = Union[int, Sequence[int], None]
 
 
 def _axes(x: TensorLike, axis: Axis, op: str) -> tuple[int, ...]:
-    return ops.normalize_axis(axis, len(shape(x)), op)
+    return ops.normalize_axis(axis, len(shape(x, op, "a")), op)
 
 
 def _count(x_shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -42,8 +43,9 @@ def mean(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``: ``sum / count``. d/da = 1/count (composite; JVP: rules).
 
     >>> mean(Tensor([1.0, 2.0, 6.0]))
-    Tensor(3., op=multiply)
+    Tensor(3.0, op=multiply)
     """
+    a = operand(a, "mean", "a")  # a composite: conversion errors must say mean, not sum
     axes = _axes(a, axis, "mean")
     count = _count(shape(a), axes)
     return sum(a, axes, keepdims=keepdims) * (1.0 / count if count else np.nan)
@@ -55,9 +57,14 @@ def var(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     A composite of mean, subtract, multiply and sum (JVP: their rules).
 
     >>> var(Tensor([1.0, 2.0, 3.0]), ddof=1)
-    Tensor(1., op=multiply)
+    Tensor(1.0, op=multiply)
     """
-    axes = _axes(a, axis, "var")
+    return _var(a, axis, ddof, keepdims, "var")
+
+
+def _var(a: TensorLike, axis: Axis, ddof: int, keepdims: bool, op: str) -> Tensor:
+    a = operand(a, op, "a")  # errors name the public op (std calls this too), not sum
+    axes = _axes(a, axis, op)
     centred = a - mean(a, axes, keepdims=True)
     dof = _count(shape(a), axes) - ddof
     return sum(centred * centred, axes, keepdims=keepdims) * (1.0 / dof if dof > 0 else np.inf)
@@ -82,33 +89,62 @@ def std(a: TensorLike, axis: Axis = None, *, ddof: int = 0, keepdims: bool = Fal
     the norm of ``a - mean`` scaled. A composite of var, sqrt and where (JVP: their rules).
 
     >>> std(Tensor([1.0, 3.0]))
-    Tensor(1., op=where)
+    Tensor(1.0, op=where)
     """
-    return root_with_zero_gradient(var(a, axis, ddof=ddof, keepdims=keepdims), 2)
+    return root_with_zero_gradient(_var(a, axis, ddof, keepdims, "std"), 2)
 
 
-# --- prod: an exact gradient with zeros ------------------------------------------------
+# --- prod: an exact gradient with zeros, without dividing ---------------------------------
+def _exclusive_cumprod(v: Value) -> Value:
+    """``[1, v0, v0 v1, ..., v0 ... v(n-2)]`` along the last axis of ``v``.
+
+    On arrays (a first-order gradient) this is NumPy's cumprod, shifted by one. A
+    traced ``v`` takes a Hillis-Steele scan instead: log2(n) shifted multiplies, all
+    funcgrad ops, so the result differentiates again to any order.
+    """
+    n = v.shape[-1]
+    ones_shape = v.shape[:-1] + (1,)
+    if type(v) is not Tensor:
+        body = np.cumprod(v[..., : n - 1], axis=-1)
+        return np.concatenate([np.ones(ones_shape, dtype=v.dtype), body], axis=-1)
+    result = _shift_in_ones(v, 1)
+    k = 1
+    while k < n:
+        result = result * _shift_in_ones(result, k)
+        k *= 2
+    return result
+
+
+def _shift_in_ones(v: Value, k: int) -> Value:
+    """``v`` moved ``k`` places along its last axis, ones filling in at the front."""
+    axis = v.ndim - 1
+    parts = (np.ones(v.shape[:-1] + (k,), dtype=v.dtype), bind(ops.getitem_p, v, index=(Ellipsis, slice(0, v.shape[-1] - k))))
+    return join(parts, axis)
+
+
+def _reversed_last(v: Value) -> Value:
+    return bind(ops.getitem_p, v, index=(Ellipsis, slice(None, None, -1)))
+
+
 def _others_product(x: Value, out: Value, p: Params) -> Value:
     """For each entry, the product of the other entries of its reduction (shape of x).
 
-    Without zeros that is ``out / x``. With a zero, division is wrong (0/0), so the
-    reduced axes are moved last and flattened to length n, each entry's row is copied
-    n times with the entry itself replaced by 1 (an n x n mask), and multiplied out.
-    That costs n times the memory but is exact, and being written with prod itself it
-    differentiates to any order.
+    The product of the entries before it times the product of those after it (exclusive
+    running products from both ends). No division, so it is exact when the product
+    underflows or an entry is 0, and it needs memory of x's size only.
     """
     axes: tuple[int, ...] = p["axis"]
     x_shape = x.shape
-    if not np.any(np.equal(data(x), 0)):
-        return ops.reshape(out, kept_shape(x_shape, axes)) / x
     kept = tuple(a for a in range(len(x_shape)) if a not in axes)
     perm = kept + axes
     outer = tuple(x_shape[a] for a in kept)
     n = _count(x_shape, axes)
-    rows = ops.reshape(ops.transpose(x, perm), outer + (1, n))
-    others = bind(prod_p, ops.where(np.eye(n, dtype=bool), 1.0, rows), axis=(len(outer) + 1,), keepdims=False)
+    if n == 0:
+        return x
+    rows = ops.reshape(ops.transpose(x, perm), outer + (n,))
+    others = _exclusive_cumprod(rows) * _reversed_last(_exclusive_cumprod(_reversed_last(rows)))
     moved = ops.reshape(others, outer + tuple(x_shape[a] for a in axes))
-    return ops.transpose(moved, tuple(np.argsort(perm)))
+    return ops.transpose(moved, tuple(int(a) for a in np.argsort(perm)))
 
 
 def _prod_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
@@ -131,7 +167,7 @@ def prod(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     Exact with zeros: one zero gets the product of the rest, every other entry 0.
 
     >>> prod(Tensor([2.0, 3.0, 4.0]))
-    Tensor(24., op=prod)
+    Tensor(24.0, op=prod)
     """
     return apply(prod_p, a, axis=_axes(a, axis, "prod"), keepdims=bool(keepdims))
 
@@ -166,7 +202,7 @@ def max(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     d/da = 1 at the maximum; k tied maxima get 1/k each.
 
     >>> max(Tensor([1.0, 3.0, 2.0]))
-    Tensor(3., op=max)
+    Tensor(3.0, op=max)
     """
     return apply(max_p, a, axis=_axes(a, axis, "max"), keepdims=bool(keepdims))
 
@@ -177,7 +213,7 @@ def min(a: TensorLike, axis: Axis = None, *, keepdims: bool = False) -> Tensor:
     d/da = 1 at the minimum; k tied minima get 1/k each.
 
     >>> min(Tensor([1.0, 3.0, 2.0]))
-    Tensor(1., op=min)
+    Tensor(1.0, op=min)
     """
     return apply(min_p, a, axis=_axes(a, axis, "min"), keepdims=bool(keepdims))
 
@@ -207,6 +243,7 @@ def cumsum(a: TensorLike, axis: int | None = None) -> Tensor:
     >>> cumsum(Tensor([1.0, 2.0, 3.0]))
     Tensor([1., 3., 6.], op=cumsum)
     """
+    a = operand(a, "cumsum", "a")
     if axis is None:
         a = apply(ops.reshape_p, a, shape=(-1,))
         axis = 0

@@ -13,8 +13,8 @@ from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._reduce import Axis, _axes, _count, _prod_jvp, _prod_vjp, _reversed, cumsum_p, max, mean, min, sum
 from funcgrad.numpy._select import where
-from funcgrad.numpy._shape import _tensor, broadcast_to, concatenate, reshape, transpose
-from funcgrad.numpy._util import data, lead, shape
+from funcgrad.numpy._shape import broadcast_to, concatenate, reshape, transpose
+from funcgrad.numpy._util import data, lead, shape, tensor
 
 amax, amin = max, min
 
@@ -25,7 +25,7 @@ def ptp(a: TensorLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
     d/da = the max's weights minus the min's.
 
     >>> ptp(Tensor([1.0, 4.0, 2.0]))
-    Tensor(3., op=subtract)
+    Tensor(3.0, op=subtract)
     """
     _no_out(out, "ptp")
     return max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims)
@@ -73,7 +73,7 @@ def nansum(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = Non
     """Sum over ``axis`` with NaNs counted as 0. d/da = 1, and 0 at a NaN (composite; JVP: rules).
 
     >>> nansum(Tensor([1.0, np.nan, 2.0]))
-    Tensor(3., op=sum)
+    Tensor(3.0, op=sum)
     """
     _no_out(out, "nansum", dtype)
     return sum(where(np.isnan(data(a)), 0.0, a), axis, keepdims=keepdims)
@@ -87,7 +87,7 @@ def nanmean(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = No
     """
     _no_out(out, "nanmean", dtype)
     kept = ~np.isnan(data(a))
-    count = np.sum(kept, axis=_axes(a, axis, "nanmean"), keepdims=keepdims).astype(data(_tensor(a)).dtype)
+    count = np.sum(kept, axis=_axes(a, axis, "nanmean"), keepdims=keepdims).astype(data(tensor(a)).dtype)
     result: Tensor = nansum(a, axis, keepdims=keepdims) / count
     return result
 
@@ -132,7 +132,7 @@ def cumprod(a: TensorLike, axis: Optional[int] = None) -> Tensor:
     >>> cumprod(Tensor([1.0, 2.0, 3.0]))
     Tensor([1., 2., 6.], op=cumprod)
     """
-    t = _tensor(a)
+    t = tensor(a)
     if axis is None:
         return apply(cumprod_p, reshape(t, (-1,)))
     (k,) = _axes(t, axis, "cumprod")
@@ -157,7 +157,7 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
     >>> diff(Tensor([1.0, 4.0, 9.0]))
     Tensor([3., 5.], op=subtract)
     """
-    t = _tensor(a)
+    t = tensor(a)
     (k,) = _axes(t, axis, "diff")
     pieces = []
     for extra, name in ((prepend, "prepend"), (append, "append")):
@@ -166,7 +166,7 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
             shp[k] = 1
             if not isinstance(extra, Tensor):  # a constant keeps a's dtype, as a scalar operand does
                 extra = np.asarray(extra, dtype=t.dtype)
-            extra = broadcast_to(extra, tuple(shp)) if np.ndim(data(extra)) == 0 else _tensor(extra)
+            extra = broadcast_to(extra, tuple(shp)) if np.ndim(data(extra)) == 0 else tensor(extra)
         pieces.append(extra)
     if pieces[0] is not _NONE or pieces[1] is not _NONE:
         t = concatenate([p for p in (pieces[0], t, pieces[1]) if p is not _NONE], axis=k)
@@ -207,7 +207,7 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
     >>> gradient(Tensor([1.0, 4.0, 9.0, 16.0]))
     Tensor([3., 4., 6., 7.], op=concatenate)
     """
-    t = _tensor(f)
+    t = tensor(f)
     axes = _axes(t, axis, "gradient")
     if edge_order not in (1, 2):
         raise ValueError(f"gradient: edge_order must be 1 or 2, got {edge_order}")

@@ -14,7 +14,7 @@ import numpy as np
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad._typing import Array
-from funcgrad.numpy._util import data
+from funcgrad.numpy._util import data, shape
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
@@ -114,6 +114,7 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
     >>> where(np.array([0.0, 3.0, 4.0]))
     (array([1, 2]),)
     """
+    shape(condition, "where", "condition")
     if x is None and y is None:
         indices: tuple[IntArray, ...] = np.nonzero(data(condition))
         return indices

@@ -11,13 +11,9 @@ import numpy as np
 
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
-from funcgrad.numpy._util import as_tensor, lead, shape
+from funcgrad.numpy._util import lead, operand, shape, tensor
 
 Shape = Union[int, Sequence[int]]
-
-
-def _tensor(x: TensorLike) -> Tensor:
-    return as_tensor(x, "operand")
 
 
 def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
@@ -26,7 +22,8 @@ def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     >>> transpose(Tensor([[1.0, 2.0]])).shape
     (2, 1)
     """
-    return ops.transpose_tensor(_tensor(a), (None,) if axes is None else (tuple(axes),))
+    given = (axes,) if isinstance(axes, (int, np.integer)) else axes  # NumPy takes an int for one axis
+    return ops.transpose_tensor(tensor(a, "transpose", "a"), (None,) if given is None else (tuple(given),))
 
 
 def reshape(a: TensorLike, shape: Shape) -> Tensor:
@@ -35,7 +32,7 @@ def reshape(a: TensorLike, shape: Shape) -> Tensor:
     >>> reshape(Tensor([1.0, 2.0, 3.0, 4.0]), (2, -1)).shape
     (2, 2)
     """
-    return ops.reshape_tensor(_tensor(a), (shape,))
+    return ops.reshape_tensor(tensor(a, "reshape", "a"), (shape,))
 
 
 def broadcast_to(array: TensorLike, shape: Shape) -> Tensor:
@@ -54,6 +51,7 @@ def expand_dims(a: TensorLike, axis: Shape) -> Tensor:
     >>> expand_dims(Tensor([1.0, 2.0]), 0).shape
     (1, 2)
     """
+    a = operand(a, "expand_dims", "a")  # expand_dims and squeeze are reshapes: errors say which
     old = shape(a)
     axes = ops.normalize_axis(axis, len(old) + (1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))), "expand_dims")
     rest = iter(old)
@@ -68,6 +66,7 @@ def squeeze(a: TensorLike, axis: Shape | None = None) -> Tensor:
     >>> squeeze(Tensor([[1.0, 2.0]])).shape
     (2,)
     """
+    a = operand(a, "squeeze", "a")
     old = shape(a)
     if axis is None:
         axes = tuple(k for k, n in enumerate(old) if n == 1)
@@ -80,29 +79,44 @@ def squeeze(a: TensorLike, axis: Shape | None = None) -> Tensor:
 
 
 # --- concatenate: the VJP slices each operand's part back out ---------------------------
-def _bounds(xs: tuple[Operand, ...], axis: int, i: int) -> slice:
-    sizes = [np.shape(x.data if isinstance(x, Tensor) else x)[axis] for x in xs]
-    start = int(np.sum(sizes[:i]))
-    return slice(start, start + sizes[i])
+# ``offsets`` (where each operand starts along ``axis``, then the total) is computed once,
+# by ``concatenate_offsets``, and kept in params: a rule reads two entries, so a backward
+# over n operands is linear in n (summing the sizes in each rule made it quadratic).
+def _bounds(p: Params, i: int) -> slice:
+    offsets: tuple[int, ...] = p["offsets"]
+    return slice(offsets[i], offsets[i + 1])
 
 
 def _concatenate_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     batch = lead(c, out.ndim)
-    index = (slice(None),) * (batch + p["axis"]) + (_bounds(xs, p["axis"], i),)
+    index = (slice(None),) * (batch + p["axis"]) + (_bounds(p, i),)
     return bind(ops.getitem_p, c, index=index)
 
 
 def _concatenate_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     batch = lead(c, out.ndim)
-    index = (slice(None),) * (batch + p["axis"]) + (_bounds(xs, p["axis"], i),)
+    index = (slice(None),) * (batch + p["axis"]) + (_bounds(p, i),)
     return bind(ops.scatter_add_p, c, shape=c.shape[:batch] + out.shape, index=index)
 
 
-def _concatenate_impl(*xs: Any, axis: int) -> Any:
+def _concatenate_impl(*xs: Any, axis: int, offsets: tuple[int, ...]) -> Any:
     return np.concatenate(xs, axis=axis)
 
 
+def concatenate_offsets(parts: Sequence[Any], axis: int) -> tuple[int, ...]:
+    """Where each part starts along ``axis``, then the total: concatenate's params."""
+    offsets = [0]
+    for x in parts:
+        offsets.append(offsets[-1] + shape(x)[axis])
+    return tuple(offsets)
+
+
 concatenate_p = Primitive("concatenate", _concatenate_impl, vjp=_concatenate_vjp, jvp=_concatenate_jvp)
+
+
+def join(parts: Sequence[Any], axis: int) -> Value:
+    """``concatenate_p`` of ``parts`` (normalised ``axis``), for rules and composites."""
+    return bind(concatenate_p, *parts, axis=axis, offsets=concatenate_offsets(parts, axis))
 
 
 def concatenate(arrays: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
@@ -123,7 +137,7 @@ def concatenate(arrays: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
     if ndim == 0:
         raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
     (axis,) = ops.normalize_axis(axis, ndim, "concatenate")
-    return apply(concatenate_p, *parts, axis=axis)
+    return apply(concatenate_p, *parts, axis=axis, offsets=concatenate_offsets(parts, axis))
 
 
 def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
@@ -133,7 +147,7 @@ def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
     (2, 2)
     """
-    parts = list(arrays)
+    parts = [operand(x, "stack", f"arrays[{k}]") for k, x in enumerate(arrays)]
     if not parts:
         raise ValueError("stack: need at least one array")
     shapes = {shape(x) for x in parts}
@@ -151,10 +165,13 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
     >>> take(Tensor([10.0, 20.0, 30.0]), [2, 0])
     Tensor([30., 10.], op=getitem)
     """
+    a = operand(a, "take", "a")
     if axis is None:
         a = apply(ops.reshape_p, a, shape=(-1,))
         axis = 0
     (axis,) = ops.normalize_axis(axis, len(shape(a)), "take")
+    if isinstance(indices, Tensor) and indices.data.dtype.kind == "f":
+        raise ops.tensor_index_error("take", indices.data.dtype)
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if index.dtype.kind not in "iu":
         raise IndexError(f"take: indices must be integers, got dtype {index.dtype}")

@@ -103,7 +103,7 @@ def partition(a: TensorLike, kth: Any, axis: Optional[int] = -1, kind: str = "in
     d/da sends each output entry's cotangent to the entry that landed there (JVP: rule).
 
     >>> partition(Tensor([3.0, 1.0, 2.0]), 0)[0]
-    Tensor(1., op=getitem)
+    Tensor(1.0, op=getitem)
     """
     if order is not None:
         raise ValueError("partition: order applies to structured arrays, which funcgrad does not have")

@@ -17,29 +17,63 @@ def data(x: Any) -> Any:
     return x.data if type(x) is Tensor else x
 
 
-def as_tensor(x: Any, name: str) -> Tensor:
-    """``x`` as a Tensor: itself, a list or tuple holding Tensors stacked (differentiable
-    through every entry), or a constant leaf (a snapshot of an array)."""
-    if type(x) is list or type(x) is tuple:
-        x = ops.pack(x, name)
-    if type(x) is Tensor:
-        return x
-    return make_node(to_array(x, name, copy=False))
-
-
-def shape(x: Any) -> tuple[int, ...]:
+def shape(x: Any, op: str = "", arg: str = "") -> tuple[int, ...]:
     """The shape of a Tensor, array, list or scalar, without copying a Tensor's data.
 
-    A list or tuple is measured the way NumPy would read it, level by level, without
-    converting its entries (a Tensor among them stays a Tensor for ``apply`` to stack).
+    A list or tuple holding Tensors is measured the way NumPy would read it, level by
+    level, without converting its entries (they stay Tensors for ``apply`` to stack). A
+    public wrapper passes its own name and the argument's, so that a ragged list is
+    refused in the op's words (``sum: a is a ragged nested sequence ...``), not NumPy's
+    or those of an op the wrapper happens to call.
     """
-    outer: tuple[int, ...] = ()
-    while type(x) is list or type(x) is tuple:
-        outer += (len(x),)
-        if not x:
-            return outer
-        x = x[0]
-    return outer + (x.shape if isinstance(x, Tensor) else np.shape(x))
+    if isinstance(x, Tensor):
+        return x.shape
+    if isinstance(x, (list, tuple)) and ops.holds_tensor(x):
+        outer: tuple[int, ...] = ()
+        while isinstance(x, (list, tuple)):
+            outer += (len(x),)
+            if not x:
+                return outer
+            x = x[0]
+        return outer + shape(x, op, arg)
+    try:
+        return np.shape(x)
+    except ValueError as error:  # a ragged list: NumPy cannot give it one shape
+        raise TypeError(
+            f"{op or 'funcgrad'}: {arg or 'an operand'} is a ragged nested sequence (rows of different lengths) "
+            f"and cannot be read as an array ({error})"
+        ) from None
+
+
+def operand(x: Any, op: str, arg: str) -> Any:
+    """``x`` ready for ``apply``, refused in the words of ``op`` when it is no array.
+
+    A wrapper whose primitive has another name (``cumsum`` reshapes first, ``dot`` is a
+    ``matmul``) converts its raw operands here, so that a complex or ragged input is
+    reported as ``cumsum: a: ...``, never ``reshape: operand 0: ...``. Tensors, floats,
+    float arrays and lists that hold Tensors pass through unchanged (``apply`` stacks
+    and snapshots them).
+    """
+    if isinstance(x, Tensor) or type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f"):
+        return x
+    if isinstance(x, (list, tuple)) and ops.holds_tensor(x):
+        return x
+    shape(x, op, arg)
+    return to_array(x, f"{op}: {arg}", copy=False)
+
+
+def tensor(x: Any, op: str = "operand", arg: str = "x") -> Tensor:
+    """``x`` as a Tensor: itself; a list or tuple holding Tensors stacked (differentiable
+    through every entry, as ``fnp.array`` does); else a constant leaf, a snapshot of the
+    array. Refused in the words of ``op`` when it is not an array."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (list, tuple)) and ops.holds_tensor(x):
+        packed = ops.pack(x, f"{op}: {arg}")
+        assert isinstance(packed, Tensor)
+        return packed
+    shape(x, op, arg)
+    return make_node(to_array(x, f"{op}: {arg}", copy=False))
 
 
 def lead(c: Value, ndim: int) -> int:

@@ -7,7 +7,7 @@ leading axes where NumPy is. Tuple results unpack as NumPy's named tuples do.
 
 >>> import funcgrad.numpy as fnp
 >>> fnp.linalg.det(np.eye(2))
-Tensor(1., op=det)
+Tensor(1.0, op=det)
 """
 
 import numpy as np

@@ -66,3 +66,9 @@ jvp(f1, x, x)  # type: ignore[call-overload]
 # A Tensor is frozen: its fields cannot be assigned.
 t.data = np.zeros(3)  # type: ignore[misc]
 t.inputs = ()  # type: ignore[misc]
+
+
+# funcgrad.optim: a learning rate is a float or a schedule of the step, not a string
+from funcgrad.optim import adam as _adam  # noqa: E402
+
+_adam("fast")  # type: ignore[arg-type]

@@ -130,3 +130,17 @@ def clipped(x: Tensor) -> Tensor:
 
 
 assert_type(clipped(Tensor(x)), Tensor)
+
+
+# funcgrad.optim: update keeps the parameters' type; clipping keeps the gradients' type
+from funcgrad.optim import OptState, adam, clip_by_global_norm, global_norm  # noqa: E402
+
+opt = adam(1e-3)
+opt_state = opt.init(params)
+assert_type(opt_state, OptState)
+params_grad = grad(loss, argnums=0)(params, x)
+assert_type(opt.update(params_grad, opt_state, params), tuple[Params, OptState])
+tree_params = {"w": Tensor(x), "b": Tensor(y)}
+assert_type(opt.update(tree_params, opt.init(tree_params), tree_params), tuple[dict[str, Tensor], OptState])
+assert_type(clip_by_global_norm(params_grad, 1.0), Params)
+assert_type(global_norm(params_grad), float)
