@@ -18,7 +18,7 @@ from funcgrad._tensor import Tensor, TensorLike
 from funcgrad._typing import Array
 from funcgrad.numpy._shape import broadcast_to, reshape, transpose
 from funcgrad.numpy._select import where
-from funcgrad.numpy._util import as_tensor, data
+from funcgrad.numpy._util import data, tensor
 from funcgrad.numpy._util import shape as shape_of
 
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
@@ -191,7 +191,7 @@ def meshgrid(*xi: TensorLike, copy: bool = True, sparse: bool = False, indexing:
     if not any(_holds_tensor(x) for x in xi):
         numpy_meshgrid: Any = np.meshgrid  # its overloads are per argument count
         return tuple(numpy_meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing))
-    vectors = [as_tensor(x, f"meshgrid: xi[{i}]") for i, x in enumerate(xi)]
+    vectors = [tensor(x, "meshgrid", f"xi[{i}]") for i, x in enumerate(xi)]
     vectors = [reshape(v, (-1,)) for v in vectors]
     n = len(vectors)
     axis_of = list(range(n))
