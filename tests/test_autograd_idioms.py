@@ -238,3 +238,62 @@ def test_tensor_methods_of_autograd_boxes_differentiate_as_autograds() -> None:
     assert [i.tolist() for i in m.nonzero()] == [[0, 1, 1], [1, 0, 1]]
     # ptp is a method of autograd's boxes (and of NumPy 1's arrays)
     np.testing.assert_allclose(grad(lambda w: w.ptp(axis=0).sum(), argnums=0)(m.data), [[-1.0, 1.0], [1.0, -1.0]])
+
+
+# --- funcgrad.misc: autograd.misc's flatten and optimizers ------------------------------------
+def test_misc_modules_examples_run() -> None:
+    import doctest
+    import sys
+
+    import funcgrad.misc.optimizers  # noqa: F401  (loads the submodules)
+
+    for name in ("funcgrad.misc", "funcgrad.misc.flatten", "funcgrad.misc.optimizers"):
+        failed, attempted = doctest.testmod(sys.modules[name])
+        assert attempted > 0 and failed == 0, name
+
+
+def test_flatten_inside_grad_differentiates_a_prior_on_every_weight() -> None:
+    from funcgrad.misc import flatten
+
+    params = [(np.array([[0.5, -1.0]]), np.array([0.2, 0.3])), (np.array([[2.0], [1.0]]), np.array([-0.4]))]
+
+    def log_prior(p: Any) -> Any:
+        vector, _ = flatten(p)
+        return fnp.sum(vector**2) * 0.5
+
+    g = grad(log_prior, argnums=0)(params)
+    for (gw, gb), (w, b) in zip(g, params):  # d/dw 0.5 |w|^2 = w
+        np.testing.assert_allclose(gw, w)
+        np.testing.assert_allclose(gb, b)
+    vector, unflatten = flatten(params)
+    assert type(vector) is np.ndarray and vector.shape == (7,)
+    rebuilt = unflatten(vector * 2)
+    np.testing.assert_allclose(rebuilt[1][0], 2 * params[1][0])
+    with pytest.raises(ValueError, match="length 7"):
+        unflatten(np.zeros(6))
+    if autograd is not None:
+        from autograd.misc import flatten as autograd_flatten
+
+        np.testing.assert_array_equal(vector, autograd_flatten(params)[0])  # lists and tuples: one order
+
+
+def test_misc_optimizers_follow_autograds_trajectories() -> None:
+    from funcgrad.misc.optimizers import adam, rmsprop, sgd
+
+    target = np.array([1.0, -2.0, 0.5])
+
+    def loss(p: Any, i: int, xp: Any = fnp) -> Any:
+        return xp.sum((p["w"] - target) ** 4) + (p["b"] - 1.0) ** 2 * (1 + i % 3)
+
+    start = {"w": np.zeros(3), "b": np.array(0.3)}
+    for optimizer, kwargs in ((adam, {"step_size": 0.05}), (sgd, {"step_size": 0.01, "mass": 0.5}), (rmsprop, {"step_size": 0.02})):
+        seen: list[Any] = []
+        result = optimizer(grad(loss, argnums=0), start, lambda x, i, g: seen.append((x, g)), num_iters=30, **kwargs)
+        assert len(seen) == 30 and set(result) == {"w", "b"}
+        assert float(loss(result, 0)) < float(loss(start, 0))
+        if autograd is not None:
+            import autograd.misc.optimizers as reference
+
+            expected = getattr(reference, optimizer.__name__)(autograd.grad(lambda p, i: loss(p, i, anp)), start, num_iters=30, **kwargs)
+            np.testing.assert_allclose(result["w"], expected["w"], rtol=1e-12)
+            np.testing.assert_allclose(result["b"], expected["b"], rtol=1e-12)
