@@ -489,7 +489,11 @@ def tensor_index_error(op: str, dtype: Any) -> IndexError:
         f"{op}: index arrays must be integer or boolean, got a Tensor of dtype {dtype}. An index that is a "
         "Tensor is a differentiated argument: grad (and value_and_grad) with argnums=None differentiate "
         "every positional argument and promote integers to float64. Pass argnums= naming only the "
-        "parameters to differentiate (e.g. grad(f, argnums=0)), so the index stays an integer array"
+        "parameters to differentiate (e.g. grad(f, argnums=0)), so the index stays an integer array. "
+        "Or it was computed with funcgrad.numpy functions, which return float Tensors even for integer "
+        "constants (fnp.array([1, 2]), fnp.mod(np.arange(4), 2)): build index arrays with NumPy "
+        "(numpy.array, numpy.arange, numpy.mod), or take the integers of a piecewise-constant Tensor "
+        "with fnp.floor(t).astype(int)"
     )
 
 

@@ -299,7 +299,7 @@ def _identity_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: 
 #: Marks the nodes a transform wraps its arguments in. Reading gradients at these fresh
 #: nodes, never at the caller's values, is what keeps nested transforms from confusing
 #: an inner argument with a closed-over outer one (perturbation confusion).
-argument_p = Primitive("argument", lambda x: x, vjp=_identity_rule, jvp=_identity_rule)
+argument_p = Primitive("argument", lambda x, trace=None: x, vjp=_identity_rule, jvp=_identity_rule)
 
 
 def leaf(data: Any) -> Tensor:
@@ -315,10 +315,12 @@ def argument(value: Any, name: str, trace: Trace) -> Tensor:
     of the caller's array (the caller's flags are never touched): a transform reads its
     arguments only while it runs, and ``seal`` copies them if its graph outlives the call.
     A Tensor, which an enclosing transform is tracing, becomes a node whose one operand is
-    that Tensor, so the enclosing transform can differentiate through this one.
+    that Tensor, so the enclosing transform can differentiate through this one; it is
+    marked with ``trace`` too, so that a value computed from it is traced by this call
+    (``float(y)`` raises) whether or not an enclosing transform traces the Tensor.
     """
     if isinstance(value, Tensor):
-        return apply(argument_p, value)
+        return apply(argument_p, value, trace=trace)
     array = as_numeric(value, name)
     if array.dtype.kind == "f":
         array = array.view()

@@ -9,13 +9,13 @@ that point at each other, freed as soon as nobody holds its output.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union, overload
 
 import attrs
 import numpy as np
 
 from funcgrad._dtypes import as_numeric, snapshot, to_array, writable_by_caller
-from funcgrad._typing import Array, ArrayLike, BoolArray, IntArray
+from funcgrad._typing import Array, ArrayLike, BoolArray, IntArray, IntegerDType
 
 #: What a derivative rule computes with: an array on the first-order fast path, a
 #: Tensor when an enclosing transform records the rule so it can be differentiated.
@@ -58,6 +58,10 @@ class Primitive:
     vjp: Rule
     jvp: Optional[Rule] = None
     elementwise: bool = False
+    #: The output's derivative is zero wherever it has one, at every order (floor,
+    #: rint, sign, stop_gradient, ...): its integer values may leave the graph
+    #: (``fnp.floor(t).astype(int)``) with no derivative lost.
+    piecewise_constant: bool = False
     #: False for ops whose rules never read a constant operand (add, subtract): their
     #: constants are not snapshotted, which saves a copy of, say, a data batch per step.
     reads_constants: bool = True
@@ -148,8 +152,9 @@ def snapshot_answer(result: Any) -> Any:
 
 
 def live_trace(node: "Tensor") -> bool:
-    """Whether ``node`` is the root argument node of a transform call that is running."""
-    if node.inputs or node.primitive is None:
+    """Whether ``node`` is an argument node of a transform call that is running (the
+    root one of an array argument, or the one standing on a Tensor argument)."""
+    if node.primitive is None:
         return False
     trace = node.params.get("trace")
     return (type(trace) is Trace or type(trace) is JitTrace) and trace.live
@@ -333,6 +338,17 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem_tensor(self, index)
 
+    def __setitem__(self, index: Any, value: Any) -> None:
+        # NumPy code writes entries in place (a[i] = v, a[:, 0] += 1); a Tensor is an
+        # immutable graph node, so say so and name the functional ways to the same value.
+        raise TypeError(
+            "Tensor does not support item assignment (t[i] = v, t[i] += v): a Tensor is "
+            "immutable, so a value already computed from it can never change. Build the new "
+            "value instead, e.g. fnp.where(mask, v, t), or fnp.concatenate / fnp.stack of "
+            "the pieces. For constant data, keep a NumPy array (numpy.array(...); note that "
+            "funcgrad.numpy.array(...) makes a Tensor) or take a writable copy with t.data.copy()"
+        )
+
     # ndarray's methods that make sense for a differentiable value: each is its
     # funcgrad.numpy twin (imported when called: those ops are built on Tensor).
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -380,6 +396,46 @@ class Tensor:
 
         return fnp.squeeze(self, axis=axis)
 
+    def cumprod(self, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.cumprod(self, axis=axis)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.trace(self, offset, axis1, axis2)
+
+    def ptp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.ptp(self, axis=axis, keepdims=keepdims)
+
+    def repeat(self, repeats: Any, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.repeat(self, repeats, axis=axis)
+
+    def take(self, indices: Any, axis: Optional[int] = None) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.take(self, indices, axis=axis)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.round(self, decimals)
+
+    def __abs__(self) -> Tensor:
+        import funcgrad.numpy as fnp
+
+        return fnp.abs(self)
+
     def ravel(self) -> Tensor:
         import funcgrad.numpy as fnp
 
@@ -396,15 +452,37 @@ class Tensor:
 
         return fnp.swapaxes(self, axis1, axis2)
 
-    def astype(self, dtype: Any) -> Tensor:
-        """The value in another float dtype (float32 <-> float64), differentiable."""
+    @overload
+    def astype(self, dtype: IntegerDType) -> np.ndarray[Any, Any]: ...
+    @overload
+    def astype(self, dtype: Any) -> Tensor: ...
+    def astype(self, dtype: Any) -> Union[Tensor, np.ndarray[Any, Any]]:
+        """The value in another float dtype (float32 <-> float64), differentiable; or, for
+        an integer or boolean dtype, the integer values of a piecewise-constant Tensor as a
+        plain array (an index, a bin number).
+
+        An integer array has no derivative, so only a Tensor whose derivative is zero
+        anyway converts: one made by a piecewise-constant op (``fnp.floor(t).astype(int)``,
+        as autograd programs compute grid indices, ``fnp.rint``, ``fnp.sign``, ...) or by
+        ``stop_gradient`` (which says "a constant, on purpose" for any value).
+
+        >>> import funcgrad.numpy as fnp
+        >>> fnp.floor(Tensor([1.5, -0.5])).astype(int)
+        array([ 1, -1])
+        """
         target = np.dtype(dtype)
-        if target.kind != "f":
-            raise TypeError(
-                f"astype: a Tensor holds float data and converts between float dtypes only, got {target}; "
-                "for an integer or boolean constant use t.data.astype(...)"
-            )
-        return apply(_ops.astype_p, self, dtype=target)
+        if target.kind == "f":
+            return apply(_ops.astype_p, self, dtype=target)
+        made_by = self.primitive
+        if target.kind in "iub" and made_by is not None and made_by.piecewise_constant:
+            return self.data.astype(target)
+        raise TypeError(
+            f"astype({target}): a Tensor holds real float data and converts between float dtypes; "
+            "an integer or boolean array has no derivative, so converting a differentiable value "
+            "would silently drop its derivative. Say which integer you mean with a piecewise-"
+            "constant op (fnp.floor(t).astype(int), fnp.rint(t).astype(int), ...), or take a "
+            "constant on purpose with stop_gradient(t).astype(int) or t.data.astype(int)"
+        )
 
     # Integer and boolean answers about the data are plain arrays: nothing to differentiate.
     def argmax(self, axis: Optional[int] = None) -> IntArray:
@@ -414,6 +492,9 @@ class Tensor:
     def argmin(self, axis: Optional[int] = None) -> IntArray:
         result: IntArray = _answer(self, lambda d: np.asarray(np.argmin(d, axis=axis)))
         return result
+
+    def nonzero(self) -> tuple[IntArray, ...]:
+        return np.nonzero(self.data)
 
     def argsort(self, axis: Optional[int] = -1) -> IntArray:
         result: IntArray = _answer(self, lambda d: np.argsort(d, axis=axis))

@@ -841,7 +841,7 @@ def _view(x: Any) -> Any:
     return np.asarray(x).view()
 
 
-stop_gradient_p = Primitive("stop_gradient", _view, vjp=_zero_rule, jvp=_zero_rule)
+stop_gradient_p = Primitive("stop_gradient", _view, vjp=_zero_rule, jvp=_zero_rule, piecewise_constant=True)
 
 
 def stop_gradient(x: TensorLike) -> Tensor:

@@ -29,3 +29,8 @@ IntArray = npt.NDArray[np.intp]
 
 #: What comparisons of Tensors return: they are not differentiable.
 BoolArray = npt.NDArray[np.bool_]
+
+#: An integer or boolean dtype as ``astype`` takes it (``int``, ``np.int32``, ``np.dtype(bool)``).
+IntegerDType = Union[
+    "type[int]", "type[bool]", "type[np.integer[Any]]", "type[np.bool_]", "np.dtype[np.integer[Any]]", "np.dtype[np.bool_]"
+]

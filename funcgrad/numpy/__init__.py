@@ -112,6 +112,7 @@ from funcgrad.numpy._construct import identity as identity
 from funcgrad.numpy._construct import inf as inf
 from funcgrad.numpy._construct import linspace as linspace
 from funcgrad.numpy._construct import logspace as logspace
+from funcgrad.numpy._construct import meshgrid as meshgrid
 from funcgrad.numpy._construct import nan as nan
 from funcgrad.numpy._construct import newaxis as newaxis
 from funcgrad.numpy._construct import ones as ones
@@ -198,6 +199,7 @@ from funcgrad.numpy._contract import kron as kron
 from funcgrad.numpy._contract import tensordot as tensordot
 from funcgrad.numpy._contract import vdot as vdot
 from funcgrad.numpy import linalg as linalg
+from funcgrad.numpy import random as random
 
 __all__ = [
     "abs",
@@ -308,6 +310,7 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "meshgrid",
     "min",
     "minimum",
     "mod",

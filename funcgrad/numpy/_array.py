@@ -27,7 +27,14 @@ def array(object: Any, dtype: Any = None) -> Tensor:
     result = tensor(object, "array", "object")
     if dtype is None or np.dtype(dtype) == result.dtype:
         return result
-    return result.astype(dtype)
+    target = np.dtype(dtype)
+    if target.kind != "f":
+        raise TypeError(
+            f"array(dtype={target}): a Tensor holds float data (astype converts between float "
+            "dtypes only); for an integer or boolean constant use numpy.array(...)"
+        )
+    converted: Tensor = result.astype(target)
+    return converted
 
 
 def asarray(a: Any, dtype: Any = None) -> Tensor:

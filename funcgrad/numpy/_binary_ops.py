@@ -24,11 +24,11 @@ Partial = Callable[[Any, Any, Any, int], Value]  # (x, y, out, argnum) -> d out 
 LN2 = math.log(2.0)
 
 
-def _binary(name: str, impl: Callable[..., Any], partial: Partial, derivative: str, example: str, shows: str) -> tuple[Primitive, Callable[[TensorLike, TensorLike], Tensor]]:
+def _binary(name: str, impl: Callable[..., Any], partial: Partial, derivative: str, example: str, shows: str, piecewise_constant: bool = False) -> tuple[Primitive, Callable[[TensorLike, TensorLike], Tensor]]:
     def rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
         return c * partial(xs[0], xs[1], out, i)
 
-    primitive = Primitive(name, impl, vjp=rule, jvp=rule, elementwise=True)
+    primitive = Primitive(name, impl, vjp=rule, jvp=rule, elementwise=True, piecewise_constant=piecewise_constant)
 
     def op(x1: TensorLike, x2: TensorLike, /) -> Tensor:
         return apply(primitive, x1, x2)
@@ -68,7 +68,7 @@ hypot_p, hypot = _binary("hypot", np.hypot, lambda x, y, out, i: _safe_ratio(x i
 arctan2_p, arctan2 = _binary("arctan2", np.arctan2, lambda y, x, out, i: (x if i == 0 else -y) / (x * x + y * y), "d/dx1 = x2/(x1**2 + x2**2), d/dx2 = -x1/(x1**2 + x2**2) (x1 is y, x2 is x).", "(Tensor([1.0]), 1.0)", "Tensor([0.78539816], op=arctan2)")
 fmax_p, fmax = _binary("fmax", np.fmax, _fmax, "d/dx1 = 1 where x1 is the larger or x2 is NaN, 1/2 at a tie (as maximum), else 0.", "(Tensor([1.0, np.nan]), 2.0)", "Tensor([2., 2.], op=fmax)")
 fmin_p, fmin = _binary("fmin", np.fmin, _fmin, "d/dx1 = 1 where x1 is the smaller or x2 is NaN, 1/2 at a tie (as minimum), else 0.", "(Tensor([1.0, np.nan]), 2.0)", "Tensor([1., 2.], op=fmin)")
-floor_divide_p, floor_divide = _binary("floor_divide", np.floor_divide, lambda x, y, out, i: zeros_like(out), "d/dx1 = d/dx2 = 0: piecewise constant (0 at its jumps too).", "(Tensor([7.0]), 2.0)", "Tensor([3.], op=floor_divide)")
+floor_divide_p, floor_divide = _binary("floor_divide", np.floor_divide, lambda x, y, out, i: zeros_like(out), "d/dx1 = d/dx2 = 0: piecewise constant (0 at its jumps too).", "(Tensor([7.0]), 2.0)", "Tensor([3.], op=floor_divide)", piecewise_constant=True)
 
 
 def mod(x1: TensorLike, x2: TensorLike, /) -> Tensor:

@@ -4,7 +4,8 @@ A user porting autograd code writes ``z = np.zeros(3); z[0] = 1.0``: autograd's
 ``zeros``, ``ones``, ``empty``, ``eye``, ``identity``, ``arange`` and ``*_like`` return
 plain, writable NumPy arrays (constants: nothing to differentiate), and so do these.
 Where a value can carry a derivative they give a Tensor: ``full``/``full_like`` with a
-Tensor ``fill_value``, ``linspace``/``logspace`` with a Tensor ``start`` or ``stop``.
+Tensor ``fill_value``, ``linspace``/``logspace`` with a Tensor ``start`` or ``stop``,
+``meshgrid`` with a Tensor coordinate vector.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import numpy as np
 
 from funcgrad._tensor import Tensor, TensorLike
 from funcgrad._typing import Array
-from funcgrad.numpy._shape import broadcast_to, transpose
+from funcgrad.numpy._shape import broadcast_to, reshape, transpose
 from funcgrad.numpy._select import where
-from funcgrad.numpy._util import data
+from funcgrad.numpy._util import data, tensor
 from funcgrad.numpy._util import shape as shape_of
 
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
@@ -167,4 +168,47 @@ def logspace(start: TensorLike, stop: TensorLike, num: int = 50, endpoint: bool 
     return result
 
 
-__all__ = ["arange", "e", "empty", "eye", "full", "full_like", "identity", "inf", "linspace", "logspace", "nan", "newaxis", "ones", "ones_like", "pi", "zeros", "zeros_like"]
+def _holds_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(_holds_tensor(v) for v in x))
+
+
+def meshgrid(*xi: TensorLike, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> tuple[Any, ...]:
+    """Coordinate grids from coordinate vectors, as NumPy's ``meshgrid`` (a tuple, one
+    grid per vector; ``indexing="xy"`` swaps the first two axes, ``"ij"`` does not).
+
+    When a vector is a Tensor, every grid is a Tensor: the vector reshaped and broadcast,
+    so d/dx_i is the grid's cotangent summed over the other axes (composite; JVP: rules).
+    Else they are NumPy's plain arrays (constants, as autograd's: ``copy`` is honoured).
+
+    >>> gx, gy = meshgrid(Tensor([1.0, 2.0, 3.0]), [4.0, 5.0])
+    >>> gx
+    Tensor([[1., 2., 3.],
+            [1., 2., 3.]], op=broadcast_to)
+    >>> meshgrid(np.arange(2), np.arange(3), indexing="ij")[1]
+    array([[0, 1, 2],
+           [0, 1, 2]])
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    if not any(_holds_tensor(x) for x in xi):
+        numpy_meshgrid: Any = np.meshgrid  # its overloads are per argument count
+        return tuple(numpy_meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing))
+    vectors = [tensor(x, "meshgrid", f"xi[{i}]") for i, x in enumerate(xi)]
+    vectors = [reshape(v, (-1,)) for v in vectors]
+    n = len(vectors)
+    axis_of = list(range(n))
+    if indexing == "xy" and n > 1:
+        axis_of[0], axis_of[1] = 1, 0
+    full = [1] * n
+    for v, at in zip(vectors, axis_of):
+        full[at] = v.shape[0]
+    grids = []
+    for v, at in zip(vectors, axis_of):
+        shape = [1] * n
+        shape[at] = -1
+        grid = reshape(v, tuple(shape))
+        grids.append(grid if sparse else broadcast_to(grid, tuple(full)))
+    return tuple(grids)
+
+
+__all__ = ["arange", "e", "empty", "eye", "full", "full_like", "identity", "inf", "linspace", "logspace", "meshgrid", "nan", "newaxis", "ones", "ones_like", "pi", "zeros", "zeros_like"]

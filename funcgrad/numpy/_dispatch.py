@@ -142,7 +142,15 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: Any, kwargs: dict[str, Any
         return NotImplemented  # another array library's type: let it answer
     name = f"numpy.{ufunc.__name__}"
     out = kwargs.pop("out", None)
-    if out is not None and any(o is not None for o in (out if isinstance(out, tuple) else (out,))):
+    outs = out if isinstance(out, tuple) else (out,)
+    if out is not None and any(type(o) is np.ndarray for o in outs):
+        # `a -= t` on an ndarray `a` arrives here as subtract(a, t, out=(a,))
+        raise TypeError(
+            f"{name}: out= writes into a NumPy array, which cannot hold a Tensor's derivative "
+            "(an in-place update such as `a -= t` of an array `a` by a Tensor `t`); rebind "
+            "instead, `a = a - t`, which makes a Tensor"
+        )
+    if out is not None and any(o is not None for o in outs):
         raise TypeError(f"{name}: out= cannot be used with Tensors, which are immutable; use the returned value")
     if method == "__call__":
         target = HANDLED.get(ufunc)

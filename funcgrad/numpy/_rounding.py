@@ -21,7 +21,7 @@ def _step_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
 
 
 def _step(name: str, impl: Callable[..., Any], shows: str) -> tuple[Primitive, Callable[[TensorLike], Tensor]]:
-    primitive = Primitive(name, impl, vjp=_step_rule, jvp=_step_rule)
+    primitive = Primitive(name, impl, vjp=_step_rule, jvp=_step_rule, piecewise_constant=True)
 
     def op(x: TensorLike, /) -> Tensor:
         return apply(primitive, x)
@@ -36,7 +36,7 @@ ceil_p, ceil = _step("ceil", np.ceil, "Tensor([-1.,  1.,  3.], op=ceil)")
 rint_p, rint = _step("rint", np.rint, "Tensor([-2.,  0.,  2.], op=rint)")
 trunc_p, trunc = _step("trunc", np.trunc, "Tensor([-1.,  0.,  2.], op=trunc)")
 fix_p, fix = _step("fix", np.fix, "Tensor([-1.,  0.,  2.], op=fix)")
-round_p = Primitive("round", lambda x, decimals: np.round(x, decimals), vjp=_step_rule, jvp=_step_rule)
+round_p = Primitive("round", lambda x, decimals: np.round(x, decimals), vjp=_step_rule, jvp=_step_rule, piecewise_constant=True)
 
 
 def round(a: TensorLike, decimals: int = 0, out: None = None) -> Tensor:

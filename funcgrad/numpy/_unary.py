@@ -198,7 +198,7 @@ def _sign_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
     return zeros_like(c)  # a step function: zero wherever it has a derivative, and by convention at 0
 
 
-sign_p = Primitive("sign", np.sign, vjp=_sign_rule, jvp=_sign_rule)
+sign_p = Primitive("sign", np.sign, vjp=_sign_rule, jvp=_sign_rule, piecewise_constant=True)
 
 
 def sign(x: TensorLike, /) -> Tensor:
