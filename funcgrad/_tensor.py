@@ -809,7 +809,10 @@ def bind(primitive: Primitive, *args: Any, **params: Any) -> Value:
     enclosing transform records this rule) is a node made.
     """
     for arg in args:
-        if isinstance(arg, Tensor):  # a Tensor, or a batched value inside vmap
+        kind = type(arg)
+        # A Tensor, or a batched value inside vmap (a subclass); arrays and floats, the
+        # first-order path's operands, are told apart without an isinstance call.
+        if kind is Tensor or (kind is not np.ndarray and kind is not float and isinstance(arg, Tensor)):
             return apply(primitive, *args, **params)
     out: Array = primitive.impl(*args, **params)
     return out
