@@ -10,6 +10,7 @@ tangents with extra *leading* batch axes (see ``Rule``); every rule here keeps t
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import Any, Sequence, Union
 
 import numpy as np
@@ -578,3 +579,11 @@ def pack(sequence: Union[list[Any], tuple[Any, ...]], name: str) -> Union[Tensor
     if not rows:
         return as_numeric(sequence, name)
     return apply(stack_rows_p, *rows)
+
+
+#: NumPy's arithmetic ufuncs as the core primitives behind Tensor's own operators, for
+#: ``x_ndarray * t`` and ``X @ W`` (Tensor.__array_ufunc__'s fast path).
+ARITHMETIC_UFUNCS: "MappingProxyType[np.ufunc, Primitive]" = MappingProxyType({
+    np.add: add_p, np.subtract: subtract_p, np.multiply: multiply_p,
+    np.divide: divide_p, np.power: power_p, np.matmul: matmul_p,
+})

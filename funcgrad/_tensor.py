@@ -305,6 +305,11 @@ class Tensor:
 
     # --- NumPy's dispatch protocols (NEP 13 and 18): np.sin(t) runs funcgrad's sin ------
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # ``x_ndarray * t``, ``X @ W``: NumPy's arithmetic with an array on the left is the
+        # commonest call here, so it goes straight to the core primitive.
+        primitive = _ops.ARITHMETIC_UFUNCS.get(ufunc) if method == "__call__" and not kwargs and len(inputs) == 2 else None
+        if primitive is not None and type(inputs[0]) is np.ndarray and type(inputs[1]) is Tensor:
+            return apply(primitive, *inputs)
         from funcgrad.numpy import _dispatch  # the table lives with the ops, above Tensor
 
         return _dispatch.array_ufunc(ufunc, method, inputs, kwargs)
@@ -703,11 +708,19 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         if type(x) is Tensor:
             if type(y) is Tensor:
                 data = (x.data, y.data)
-            elif type(y) is float or (type(y) is np.ndarray and y.dtype.kind == "f" and _settled(primitive, y)):
-                data = (x.data, y)  # a constant taken as it is, as _operand_data would
+            elif type(y) is float:
+                data = (x.data, y)
+            elif type(y) is np.ndarray and y.dtype.kind == "f":
+                if not _settled(primitive, y):  # a float-array constant, snapshotted in place
+                    y = snapshot(y)
+                    args = (x, y)
+                data = (x.data, y)
             else:
                 return _apply_general(primitive, args, params)
-        elif type(y) is Tensor and (type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f" and _settled(primitive, x))):
+        elif type(y) is Tensor and (type(x) is float or (type(x) is np.ndarray and x.dtype.kind == "f")):
+            if type(x) is np.ndarray and not _settled(primitive, x):
+                x = snapshot(x)
+                args = (x, y)
             data = (x, y.data)
         else:
             return _apply_general(primitive, args, params)

@@ -221,8 +221,14 @@ def _step(node: TreeDef, index: int) -> str:
 def _flatten(tree: Any, with_paths: bool, is_leaf: Optional[Callable[[Any], bool]] = None) -> tuple[list[Any], TreeDef]:
     """Leaves in order (``(path, leaf)`` pairs when ``with_paths``) and the structure.
     ``is_leaf(subtree)`` True makes that subtree a leaf, whatever it is."""
-    if type(tree) in _PLAIN_LEAVES and is_leaf is None:
-        return [("", tree) if with_paths else tree], LEAF
+    if is_leaf is None:
+        kind = type(tree)
+        if kind in _PLAIN_LEAVES:
+            return [("", tree) if with_paths else tree], LEAF
+        if (kind is tuple or kind is list) and all(type(x) in _PLAIN_LEAVES for x in tree):
+            # A flat tuple or list of arrays (a model's parameters): no walk, no cycle can hide.
+            items = [(f"[{i}]", x) for i, x in enumerate(tree)] if with_paths else list(tree)
+            return items, TreeDef(kind.__name__, kind, (), (LEAF,) * len(tree))
     leaves: list[Any] = []
     # An explicit stack of (path, subtree, slot to fill) keeps deep trees off the C stack.
     # A container is "open" from when it is taken apart until its last child is done (an

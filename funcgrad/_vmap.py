@@ -721,8 +721,11 @@ def record_of(trees: Sequence[Any]) -> Optional[VmapCall]:
     for tree in trees:
         if type(tree) is Batched:
             return tree.record
-        if type(tree) is np.ndarray or type(tree) is Tensor:
+        kind = type(tree)
+        if kind is np.ndarray or kind is Tensor or kind is float:
             continue  # a plain leaf: nothing batched below it
+        if (kind is tuple or kind is list) and all(type(x) is np.ndarray or type(x) is Tensor for x in tree):
+            continue  # a flat container of plain leaves (a model's parameters)
         for leaf in flatten(tree)[0]:
             if type(leaf) is Batched:
                 return leaf.record
