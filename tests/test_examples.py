@@ -21,7 +21,7 @@ def need(module: str, reason: str) -> None:
     else:
         pytest.importorskip(module, reason=reason)
 EXAMPLES = ROOT / "examples"
-SCRIPTS = ["tutorial", "mlp_digits", "logistic_scipy", "gaussian_process", "lennard_jones_newton", "tanh_taylor"]
+SCRIPTS = ["tutorial", "mlp_digits", "logistic_scipy", "gaussian_process", "lennard_jones_newton", "tanh_taylor", "per_example_jit"]
 
 
 def run(name: str, *flags: str, cwd: Path) -> dict[str, str]:
@@ -78,3 +78,10 @@ def test_gaussian_process_fits_the_noise_and_predicts(tmp_path: Path) -> None:
     result = run("gaussian_process", "--quick", cwd=tmp_path)
     assert 0.1 < float(result["noise"]) < 0.3  # the data's noise is 0.2
     assert float(result["rmse"]) < 0.15
+
+
+def test_per_example_gradients_match_a_loop_and_jit_matches_eager(tmp_path: Path) -> None:
+    result = run("per_example_jit", "--quick", cwd=tmp_path)
+    assert float(result["per_example_gap"]) < 1e-12
+    assert float(result["loss_gap"]) < 1e-12  # the jitted loop's losses are the eager ones
+    assert float(result["final_loss"]) < 1.2  # from log(10) = 2.30 at the start
