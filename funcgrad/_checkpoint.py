@@ -23,7 +23,7 @@ import numpy as np
 import funcgrad.numpy as fnp
 from funcgrad import _graph
 from funcgrad._dtypes import snapshot
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, Trace, Value, make_node
+from funcgrad._tensor import Operand, Params, Primitive, Rule, Tensor, Trace, Value, make_node
 from funcgrad._transforms import finish
 from funcgrad._tree import TreeDef, flatten, unflatten
 
@@ -212,16 +212,24 @@ class _Memo:
             self.entries[key] = (ref, values)
 
 
-def _rule(c: Value, out: Value, xs: tuple[Operand, ...], params: Params, i: int) -> Value:
-    """Operand ``i``'s cotangent: from the memo of this sweep, or by running ``fn`` again."""
-    memo: _Memo = params["memo"]
-    value = memo.take(c, out, i)
-    if value is not None:
+def memoized_rule(compute: Callable[[Value, Value, tuple[Operand, ...], Params], dict[int, Value]]) -> Rule:
+    """A VJP rule that computes every operand's cotangent in one go (``compute``) and
+    hands the others out from ``params["memo"]`` as the sweep asks for them: the engine
+    asks one operand at a time, and one re-run must serve them all."""
+
+    def rule(c: Value, out: Value, xs: tuple[Operand, ...], params: Params, i: int) -> Value:
+        memo: _Memo = params["memo"]
+        value = memo.take(c, out, i)
+        if value is not None:
+            return value
+        values = compute(c, out, xs, params)
+        value = values.pop(i)
+        memo.put(c, out, values)
         return value
-    values = _recompute(c, out, xs, params)
-    value = values.pop(i)
-    memo.put(c, out, values)
-    return value
+
+    return rule
+
+
 
 
 def _recompute(c: Value, out: Value, xs: tuple[Operand, ...], params: Params) -> dict[int, Value]:
@@ -259,3 +267,7 @@ def _recompute(c: Value, out: Value, xs: tuple[Operand, ...], params: Params) ->
         values[count + j] = cotangents.get(x, np.zeros(lead + x.shape, x.dtype))
     return values
 
+
+
+#: Operand ``i``'s cotangent: from the memo of this sweep, or by running ``fn`` again.
+_rule = memoized_rule(_recompute)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from funcgrad._checkpoint import _Memo
+from funcgrad._checkpoint import _Memo, memoized_rule
 from funcgrad._dtypes import snapshot, to_array
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, data_of, is_traced, make_node
 from funcgrad._transforms import vjp
@@ -70,17 +70,6 @@ def fixed_point(f: Callable[[Any, Any], Any], a: Any, x0: Any, distance: Callabl
     return make_node(x_star, tuple(leaves), fixed_point_p, params)
 
 
-def _rule(c: Value, out: Value, xs: tuple[Operand, ...], params: Params, i: int) -> Value:
-    memo: _Memo = params["memo"]
-    value = memo.take(c, out, i)
-    if value is not None:
-        return value
-    values = _cotangents(c, out, xs, params)
-    value = values.pop(i)
-    memo.put(c, out, values)
-    return value
-
-
 def _cotangents(g: Value, x_star: Value, xs: tuple[Operand, ...], params: Params) -> dict[int, Value]:
     """The cotangent of every Tensor leaf of ``a``: ``(∂f/∂a)ᵀ w`` with ``w`` the adjoint fixed point."""
     f, distance, tol = params["f"], params["distance"], params["tol"]
@@ -113,4 +102,4 @@ def _refuse(*args: Any, **params: Any) -> Any:
     raise TypeError("fixed_point: its node is made from the solution, never re-evaluated")
 
 
-fixed_point_p = Primitive("fixed_point", _refuse, vjp=_rule, jvp=None)
+fixed_point_p = Primitive("fixed_point", _refuse, vjp=memoized_rule(_cotangents), jvp=None)
