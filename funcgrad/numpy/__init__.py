@@ -151,6 +151,7 @@ from funcgrad.numpy._logic import logical_xor as logical_xor
 from funcgrad.numpy._logic import ndim as ndim
 from funcgrad.numpy._logic import nonzero as nonzero
 from funcgrad.numpy._logic import not_equal as not_equal
+from funcgrad.numpy._logic import signbit as signbit
 from funcgrad.numpy._logic import result_type as result_type
 from funcgrad.numpy._logic import searchsorted as searchsorted
 from funcgrad.numpy._logic import shape as shape
@@ -356,6 +357,7 @@ __all__ = [
     "select",
     "shape",
     "sign",
+    "signbit",
     "sin",
     "sinc",
     "sinh",

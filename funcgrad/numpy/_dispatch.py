@@ -5,9 +5,8 @@ value into a constant behind the user's back.
 
 One table maps each NumPy callable to the funcgrad function that answers it. It is
 derived from the names ``funcgrad.numpy`` exports (and ``linalg``'s), so a new op with
-NumPy's name is a new row with no edit here; the few rows below are NumPy's aliases and
-the questions about an array that have plain answers. A NumPy function with no row
-raises a TypeError that names it and says what to do instead.
+NumPy's name is a new row with no edit here; the two rows below are NumPy's aliases.
+A NumPy function with no row raises a TypeError that names it and says what to do.
 """
 
 from __future__ import annotations
@@ -18,65 +17,11 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 import funcgrad.numpy as fnp
-from funcgrad._tensor import Tensor, guard, jit_traces, snapshot_answer
-from funcgrad.numpy._util import data
+from funcgrad._tensor import Tensor
 
 
-def _shape(a: Any) -> tuple[int, ...]:
-    return a.shape if isinstance(a, Tensor) else np.shape(a)
-
-
-def _ndim(a: Any) -> int:
-    return len(_shape(a))
-
-
-def _size(a: Any, axis: Any = None) -> int:
-    shape = _shape(a)
-    return int(np.prod(shape, dtype=np.int64)) if axis is None else shape[axis]
-
-
-def _result_type(*arrays_and_dtypes: Any) -> np.dtype[Any]:
-    return np.result_type(*[a.dtype if isinstance(a, Tensor) else a for a in arrays_and_dtypes])
-
-
-def _on_data(ufunc: np.ufunc) -> Callable[..., Any]:
-    """A ufunc whose answer is boolean (a comparison, ``isnan``): a plain array of the data."""
-
-    def answer(*args: Any) -> Any:
-        result = ufunc(*[data(a) for a in args])
-        tensors = [a for a in args if type(a) is Tensor and (a.inputs or a.primitive is not None)]
-        traces = jit_traces(tensors) if tensors else None
-        if traces:  # a guard of the jit trace (funcgrad/_jit.py)
-            where = [i for i, a in enumerate(args) if type(a) is Tensor]
-            frozen = [snapshot_answer(a) if isinstance(a, np.ndarray) else a for a in args]
-
-            def recompute(*datas: Any) -> Any:
-                operands = list(frozen)
-                for i, d in zip(where, datas):
-                    operands[i] = d
-                return ufunc(*operands)
-
-            guard(traces, [args[i] for i in where], recompute, result)
-        return result
-
-    answer.__name__ = ufunc.__name__
-    return answer
-
-
-#: Rows the exported names do not give: NumPy's aliases, and plain answers about an array.
-_BASE: dict[Any, Callable[..., Any]] = {
-    np.amax: fnp.max,
-    np.amin: fnp.min,
-    np.shape: _shape,
-    np.ndim: _ndim,
-    np.size: _size,
-    np.result_type: _result_type,
-    **{
-        u: _on_data(u)
-        for u in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
-                  np.isnan, np.isinf, np.isfinite, np.signbit)
-    },
-}
+#: NumPy's aliases whose names ``funcgrad.numpy`` does not export as separate functions.
+_BASE: dict[Any, Callable[..., Any]] = {np.amax: fnp.max, np.amin: fnp.min}
 
 
 def _table() -> Mapping[Any, Callable[..., Any]]:
@@ -167,6 +112,6 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: Any, kwargs: dict[str, Any
         return _call(f"{name}.{method}", getattr(fnp, reduction), inputs, kwargs)
     if method == "outer" and ufunc in HANDLED:
         a, b = inputs
-        expanded = fnp.reshape(a, _shape(a) + (1,) * _ndim(b))
+        expanded = fnp.reshape(a, fnp.shape(a) + (1,) * fnp.ndim(b))
         return HANDLED[ufunc](expanded, b)
     raise _not_implemented(f"{name}.{method}")

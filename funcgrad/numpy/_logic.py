@@ -115,6 +115,7 @@ count_nonzero = _plain("count_nonzero", np.count_nonzero, "integer result", X, "
 isnan = _plain("isnan", np.isnan, "boolean array", "(Tensor([1.0, np.nan]))", "array([False,  True])")
 isinf = _plain("isinf", np.isinf, "boolean array", "(Tensor([1.0, np.inf]))", "array([False,  True])")
 isfinite = _plain("isfinite", np.isfinite, "boolean array", "(Tensor([1.0, np.inf]))", "array([ True, False])")
+signbit = _plain("signbit", np.signbit, "boolean array", X, "array([False,  True, False])")
 isclose = _plain("isclose", np.isclose, "boolean array", XY, "array([False,  True])")
 allclose = _plain("allclose", np.allclose, "bool", XY, "False")
 array_equal = _plain("array_equal", np.array_equal, "bool", XY, "False")
@@ -133,6 +134,6 @@ less_equal = _plain("less_equal", np.less_equal, "boolean array", XY, "array([ T
 equal = _plain("equal", np.equal, "boolean array", XY, "array([False,  True])")
 not_equal = _plain("not_equal", np.not_equal, "boolean array", XY, "array([ True, False])")
 
-REASONS = {op.__name__: op.__doc__.split("\n")[0] for op in (argmax, argmin, argsort, argwhere, nonzero, searchsorted, all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, array_equal, shape, ndim, size, result_type, logical_and, logical_or, logical_not, logical_xor, greater, greater_equal, less, less_equal, equal, not_equal)}  # type: ignore[union-attr]  # every doc is set above
+REASONS = {op.__name__: op.__doc__.split("\n")[0] for op in (argmax, argmin, argsort, argwhere, nonzero, searchsorted, all, any, count_nonzero, isnan, isinf, isfinite, signbit, isclose, allclose, array_equal, shape, ndim, size, result_type, logical_and, logical_or, logical_not, logical_xor, greater, greater_equal, less, less_equal, equal, not_equal)}  # type: ignore[union-attr]  # every doc is set above
 
 __all__ = sorted(REASONS)
