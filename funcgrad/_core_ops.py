@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from types import MappingProxyType
-from typing import Any, Sequence, Union
+from typing import Any, Sequence, Union, cast
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad._dtypes import as_numeric, snapshot
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, Value, apply, bind, observe
 
@@ -62,6 +63,19 @@ def _negative_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: 
 negative_p = Primitive("negative", np.negative, vjp=_negative_rule, jvp=_negative_rule, elementwise=True)
 
 
+def nowhere(mask: Any) -> bool:
+    """Whether a rule may skip its guard for the entries ``mask`` marks, because there
+    are none. Only NumPy data is asked: a duck array's answer may be a computation
+    (Dask), so its rules take the guarded form, which is exact everywhere."""
+    return not _backend.is_duck(mask) and not np.any(mask)
+
+
+def _dtype(x: Any) -> np.dtype[Any]:
+    """The dtype of an array of any library, or of a Python number."""
+    dtype = getattr(x, "dtype", None)
+    return dtype if isinstance(dtype, np.dtype) else np.result_type(x)
+
+
 def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     # Never form 0 ** negative or 0 * inf where the derivative is finite, to any order:
     # each derivative is again a power, so the guards below apply at every order.
@@ -70,20 +84,20 @@ def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     if i == 0:
         if type(y) is not Tensor and np.ndim(y_data) == 0:
             if y_data == 0:  # x ** 0 is constant: d/dx is exactly 0, even at x == 0
-                return np.zeros(np.shape(c), dtype=np.result_type(_data(c)))
+                return _backend.zeros(_data(c), np.shape(c), _dtype(_data(c)))
             return c * y * x ** (y - 1)  # x ** (p - 1): a constant exponent again
         # d/dx = y x**(y-1); where x == 0 and y == 0 it is 0 (x**0 is constant), but
         # 0 * 0**-1 is NaN. There the exponent is routed through 1 (0 * 0**1 == 0), so
         # neither this value nor any derivative of it meets 0**-1.
         zero = np.logical_and(np.equal(x_data, 0), np.equal(y_data, 0))
-        if not np.any(zero):
+        if nowhere(zero):
             return c * y * x ** (y - 1)
         return c * y * x ** where(zero, 1.0, y - 1)
     # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, not 0 * -inf. The
     # masked entries compute 1**y log 1 from a constant base, so the derivatives of this
     # term in x and y are 0 there too (reusing ``out`` would pass 0 * inf back to x).
     base_zero = np.equal(x_data, 0)
-    if not np.any(base_zero):
+    if nowhere(base_zero):
         return c * out * log(x)  # type: ignore[arg-type]  # a node operand here: an array or a Tensor
     safe = where(base_zero, 1.0, x)
     return c * where(base_zero, 0.0, safe**y * log(safe))
@@ -153,7 +167,7 @@ def log(x: Value) -> Value:
 # Rules promote a 1-D operand to the matrix matmul treats it as (a row on the left, a
 # column on the right), work on matrices, and drop the added axis again at the end.
 def _as_matrix(x: Operand, side: int) -> Value:
-    value: Value = x if type(x) is Tensor else np.asarray(x)
+    value = cast(Value, x) if type(x) is Tensor or _backend.is_duck(x) else np.asarray(x)
     if value.ndim != 1:
         return value
     return reshape(value, (1, -1) if side == 0 else (-1, 1))
@@ -239,6 +253,9 @@ def _sum_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
 def _sum_impl(x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
     # The ufunc's own reduce: np.sum's Python-level dispatch costs twice the reduction
     # of a small array, and a gradient runs one per reduction and per unbroadcast.
+    # (Other libraries' arrays take np.sum, which they implement; Dask has no reduce.)
+    if type(x) is not np.ndarray and _backend.is_duck(x):
+        return np.sum(x, axis=axis, keepdims=keepdims)
     return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]  # keepdims is a runtime bool
 
 
@@ -394,11 +411,11 @@ def align(t: Value, x_ndim: int, out_ndim: int) -> Value:
 
 
 def _astype_impl(x: Any, dtype: np.dtype[Any]) -> Any:
-    return np.asarray(x).astype(dtype)
+    return (x if hasattr(x, "astype") else np.asarray(x)).astype(dtype)
 
 
 def _astype_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return astype(c, np.result_type(_data(xs[0])))
+    return astype(c, _dtype(_data(xs[0])))
 
 
 astype_p = Primitive("astype", _astype_impl, vjp=_astype_rule, jvp=lambda c, out, xs, p, i: astype(c, p["dtype"]))
@@ -462,7 +479,7 @@ def _is_basic(item: Any) -> bool:
 
 
 def _scatter_add_impl(g: Any, shape: tuple[int, ...], index: tuple[Any, ...]) -> Any:
-    result = np.zeros(shape, dtype=np.result_type(g))
+    result = _backend.zeros(g, shape, _dtype(g))
     if all(_is_basic(item) for item in index):
         # Slices and ints never name an entry twice, so adding into zeros is assigning,
         # which is 3-4x faster than the unbuffered ufunc.at (flip, split, concatenate, pad).
@@ -527,7 +544,7 @@ def getitem_tensor(x: Tensor, index: Any) -> Tensor:
 def _stack_rows_impl(*rows: Any) -> Any:
     # result_type treats Python numbers as weak, as NumPy's arithmetic does: [t32, 1.0]
     # stays float32 (np.stack alone would make them float64 arrays first).
-    return np.stack(rows, dtype=np.result_type(*rows))
+    return np.stack(rows, dtype=np.result_type(*[_dtype(r) if hasattr(r, "dtype") else r for r in rows]))
 
 
 def _stack_rows_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:

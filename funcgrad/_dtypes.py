@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad._typing import Array
 
 
@@ -15,8 +16,11 @@ def writable_by_caller(array: Array) -> bool:
 
     A read-only array that owns its data, or a view of such an array (NumPy collapses
     view chains to the owner), cannot be written through: every array funcgrad makes is
-    one. Anything else may change under us and is copied when it must be kept.
+    one. Anything else may change under us and is copied when it must be kept, as is
+    every duck array (Dask, CuPy): those have no read-only flag to trust.
     """
+    if not isinstance(array, np.ndarray):
+        return True
     if array.flags.writeable:
         return True
     base = array.base
@@ -26,6 +30,8 @@ def writable_by_caller(array: Array) -> bool:
 def snapshot(array: Array) -> Array:
     """``array`` fixed as it is now: itself when nobody can write it, else a read-only copy."""
     if writable_by_caller(array):
+        if not isinstance(array, np.ndarray):
+            return _backend.copy(array)
         array = array.copy()
         array.flags.writeable = False
     return array
@@ -41,7 +47,13 @@ def check_kind(array: Array, value: Any, name: str) -> None:
 
 
 def as_numeric(value: Any, name: str) -> Array:
-    """``np.asarray(value)``, refusing what is not a real numeric array, naming ``name``."""
+    """``np.asarray(value)``, refusing what is not a real numeric array, naming ``name``.
+
+    A duck array (Dask, CuPy) stays what it is: converting it would compute a Dask graph
+    into memory, or copy a GPU array to the host, without anyone asking."""
+    if _backend.is_duck(value):
+        check_kind(value, value, name)
+        return value  # type: ignore[no-any-return]  # a duck array stands for an ndarray
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged lists, unconvertible objects
@@ -60,6 +72,8 @@ def to_array(value: Any, name: str, *, copy: bool) -> Array:
     write (``snapshot``), and never changes the caller's array or its flags.
     """
     array = as_numeric(value, name)
+    if not isinstance(array, np.ndarray):  # a duck array: a copy or a cast, never a flag
+        return _backend.copy(array) if array.dtype.kind == "f" else array.astype(np.float64)
     if array.dtype.kind == "f":
         if copy:
             array = np.array(array, copy=True)

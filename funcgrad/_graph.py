@@ -12,6 +12,7 @@ from typing import AbstractSet, Any, Collection, Iterator, Optional
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._dtypes import as_numeric, snapshot, writable_by_caller
 from funcgrad._tensor import (
@@ -244,16 +245,17 @@ def _transposed_vjp(primitive: Primitive) -> Rule:
         x_shape = np.shape(data_of(xs[i]))
         lead = t.shape[: t.ndim - len(x_shape)]
         out_data = data_of(out)
-        placeholder = leaf(np.zeros(lead + out_data.shape, dtype=out_data.dtype))
+        placeholder = leaf(_backend.zeros(out_data, lead + out_data.shape, out_data.dtype))
         c = primitive.vjp(placeholder, out, xs, params, i)
         if not isinstance(c, Tensor):  # the rule ignores its cotangent: a zero derivative
-            return ops.broadcast_to(np.zeros((), dtype=out_data.dtype), lead + out_data.shape)
-        c = _fit(c, lead + x_shape, np.result_type(data_of(xs[i])), primitive, x_shape)
+            return ops.broadcast_to(_backend.zeros(out_data, (), out_data.dtype), lead + out_data.shape)
+        x_data = data_of(xs[i])
+        c = _fit(c, lead + x_shape, x_data.dtype if hasattr(x_data, "dtype") else np.result_type(x_data), primitive, x_shape)
         assert isinstance(c, Tensor)
         order = walk(c, frozenset([placeholder]))
         record = any(type(v) is Tensor for v in (t, out, *xs))
         result = pullback(order, c, t, [placeholder], record).get(placeholder)
-        return result if result is not None else np.zeros(lead + out_data.shape, dtype=out_data.dtype)
+        return result if result is not None else _backend.zeros(out_data, lead + out_data.shape, out_data.dtype)
 
     return jvp
 
@@ -304,7 +306,8 @@ argument_p = Primitive("argument", lambda x, trace=None: x, vjp=_identity_rule, 
 
 def leaf(data: Any) -> Tensor:
     """A parentless node around fresh ``data`` that nothing else holds."""
-    data.setflags(write=False)
+    if isinstance(data, np.ndarray):
+        data.setflags(write=False)
     return make_node(data)
 
 
@@ -322,6 +325,10 @@ def argument(value: Any, name: str, trace: Trace) -> Tensor:
     if isinstance(value, Tensor):
         return apply(argument_p, value, trace=trace)
     array = as_numeric(value, name)
+    if not isinstance(array, np.ndarray):  # a duck array: borrowed as it is, no flag to set
+        if array.dtype.kind != "f":
+            array = array.astype(np.float64)
+        return make_node(array, (), argument_p, {"trace": trace})
     if array.dtype.kind == "f":
         array = array.view()
     else:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union, 
 import attrs
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad._dtypes import as_numeric, snapshot, to_array, writable_by_caller
 from funcgrad._typing import Array, ArrayLike, BoolArray, IntArray, IntegerDType
 
@@ -200,6 +201,9 @@ class Tensor:
     params: Params
 
     __hash__ = object.__hash__
+    #: Tells ``_backend.is_duck`` that a Tensor, which speaks NumPy's protocols too, is a
+    #: node and not another library's array.
+    __funcgrad_node__ = True
 
     def __init__(self, data: ArrayLike) -> None:
         if isinstance(data, Tensor):
@@ -233,11 +237,14 @@ class Tensor:
     def __repr__(self) -> str:
         # Shows only this node's data and op name: never walks the graph. A 0-d Tensor
         # reads as a number, "5.0" and "1.0e+20" where NumPy writes "5." and "1.e+20"
-        # (same print options and precision as arrays).
+        # (same print options and precision as arrays). A duck array shows its own repr
+        # (a Dask array's says what it is without computing it).
+        op = "" if self.primitive is None else f", op={self.primitive.name}"
+        if _backend.is_duck(self.data):
+            return f"Tensor({self.data!r}{op})"
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         if self.data.ndim == 0:
             body = body.replace(".e", ".0e") + ("0" if body.endswith(".") else "")
-        op = "" if self.primitive is None else f", op={self.primitive.name}"
         return f"Tensor({body}{op})"
 
     # --- leaving the graph: allowed on purpose (stop_gradient, .data), refused by accident
@@ -255,7 +262,7 @@ class Tensor:
 
     def __array__(self, dtype: Any = None, copy: Optional[bool] = None) -> Array:
         data = self._concrete("numpy.asarray(tensor)")
-        if copy:
+        if copy or _backend.is_duck(data):  # a Dask array computes, a CuPy one refuses
             return np.array(data, dtype=dtype, copy=True)
         return data if dtype is None else data.astype(dtype)
 
@@ -491,11 +498,11 @@ class Tensor:
 
     # Integer and boolean answers about the data are plain arrays: nothing to differentiate.
     def argmax(self, axis: Optional[int] = None) -> IntArray:
-        result: IntArray = _answer(self, lambda d: np.asarray(np.argmax(d, axis=axis)))
+        result: IntArray = _answer(self, lambda d: _plain(np.argmax(d, axis=axis)))
         return result
 
     def argmin(self, axis: Optional[int] = None) -> IntArray:
-        result: IntArray = _answer(self, lambda d: np.asarray(np.argmin(d, axis=axis)))
+        result: IntArray = _answer(self, lambda d: _plain(np.argmin(d, axis=axis)))
         return result
 
     def nonzero(self) -> tuple[IntArray, ...]:
@@ -597,6 +604,11 @@ def _compare(ufunc: np.ufunc, x: Tensor, other: object) -> BoolArray:
     return result
 
 
+def _plain(result: Any) -> Any:
+    """An integer answer as an array of the data's library (NumPy's scalars as 0-d arrays)."""
+    return result if _backend.is_duck(result) else np.asarray(result)
+
+
 def _answer(x: Tensor, compute: Callable[[Any], Any]) -> Any:
     """A plain answer about ``x``'s data, a guard of any jit trace ``x`` belongs to."""
     result = compute(x.data)
@@ -681,11 +693,14 @@ def _operand_data(primitive: Primitive, args: "tuple[Any, ...]") -> "tuple[list[
         inputs[position] = array
         data.append(array)
     if weak:
-        floats = [d for d in data if type(d) is np.ndarray and d.dtype.kind == "f"]
+        floats = [d.dtype for d in data if hasattr(d, "dtype") and d.dtype.kind == "f"]
         dtype = np.result_type(*floats) if floats else np.float64
         for position in weak:
             array = data[position].astype(dtype)
-            array.flags.writeable = False
+            if type(array) is np.ndarray:
+                array.flags.writeable = False
+                if array.ndim == 0:  # a number, which every array library takes
+                    array = array[()]
             data[position] = inputs[position] = array
     return data, tuple(inputs), traced
 
@@ -730,6 +745,9 @@ def apply(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
         out = primitive.impl(*data, **params)
     except ValueError as error:
         raise _operand_error(primitive, error, data) from None
+    except TypeError as error:  # CuPy refuses a NumPy operand: say which two met
+        _backend.check_one(primitive.name, data)
+        raise error
     # An empty ``**params`` is a fresh dict per call: share the one read-only empty mapping.
     return _result_node(out, args, primitive, params if params else _NO_PARAMS)
 
@@ -755,6 +773,9 @@ def _binary(primitive: Primitive, x: Any, y: Any) -> Tensor:
         out = primitive.impl(x_data, y_data)
     except ValueError as error:
         raise _operand_error(primitive, error, (x_data, y_data)) from None
+    except TypeError as error:
+        _backend.check_one(primitive.name, (x_data, y_data))
+        raise error
     return _result_node(out, (x, y), primitive, _NO_PARAMS)
 
 
@@ -766,6 +787,8 @@ def _settled(primitive: Primitive, constant: Array) -> bool:
 def _result_node(out: Any, inputs: "tuple[Operand, ...]", primitive: Primitive, params: Params) -> Tensor:
     """The node holding an op's result: float data, read-only from here on."""
     if type(out) is not np.ndarray:
+        if _backend.is_duck(out):
+            return _duck_node(out, inputs, primitive, params)
         out = _float_array(out)  # NumPy returns scalars for 0-d results
     else:
         base = out.base
@@ -780,6 +803,16 @@ def _result_node(out: Any, inputs: "tuple[Operand, ...]", primitive: Primitive, 
     return node
 
 
+def _duck_node(out: Any, inputs: "tuple[Operand, ...]", primitive: Primitive, params: Params) -> Tensor:
+    """The node holding another library's result (Dask, CuPy), kept as that library's
+    array: it has no read-only flag, and nobody else holds it. Operands of two libraries
+    are refused here, since Dask would quietly take a NumPy operand in."""
+    _backend.check_one(primitive.name, [x.data if type(x) is Tensor else x for x in inputs])
+    if out.dtype.kind != "f":
+        out = out.astype(np.float64)
+    return make_node(out, inputs, primitive, params)
+
+
 def _operand_error(primitive: Primitive, error: ValueError, data: Sequence[Any]) -> ValueError:
     """NumPy's error, naming the op and the operand shapes, of the same type (a singular
     matrix stays a ``LinAlgError``, which users catch)."""
@@ -790,6 +823,8 @@ def _operand_error(primitive: Primitive, error: ValueError, data: Sequence[Any])
 
 
 def _float_array(out: Any) -> Array:
+    if _backend.is_duck(out):
+        return out.astype(np.float64) if out.dtype.kind != "f" else out  # type: ignore[no-any-return]  # a duck array stands for an ndarray
     out = np.asarray(out)
     if out.dtype.kind != "f":  # integer data from integer constants
         out = out.astype(np.float64)
@@ -809,6 +844,9 @@ def _apply_general(primitive: Primitive, args: "tuple[Any, ...]", params: dict[s
         out = primitive.impl(*data, **params)
     except ValueError as error:
         raise _operand_error(primitive, error, data) from None
+    except TypeError as error:
+        _backend.check_one(primitive.name, data)
+        raise error
     if not traced:  # Python int constants alone give integer data
         out = _float_array(out)
     return _result_node(out, inputs, primitive, params if params else _NO_PARAMS)

@@ -14,9 +14,9 @@ from typing import Any, Callable, Concatenate, Literal, Mapping, Optional, Param
 
 import numpy as np
 
-from funcgrad import _graph, _vmap
+from funcgrad import _backend, _graph, _vmap
 from funcgrad._dtypes import as_numeric
-from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Trace, Value, apply
+from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Trace, Value, apply, data_of
 from funcgrad._tree import LEAF, TreeDef, flatten, flatten_with_paths, map as tree_map, unflatten
 from funcgrad._typing import Array
 
@@ -94,7 +94,7 @@ class Traced:
     def zeros_or(self, values: Mapping[Tensor, Any], nested: bool, handed: set[int], lead: tuple[int, ...] = ()) -> Any:
         """This argument's structure holding ``values`` at its nodes (zeros where absent)."""
         return self.rebuild([
-            to_output(values[node], nested, handed) if node in values else np.zeros(lead + node.shape, node.dtype)
+            to_output(values[node], nested, handed) if node in values else _backend.zeros(node.data, lead + node.shape, node.dtype)
             for node in self.nodes
         ])
 
@@ -150,6 +150,8 @@ def check_output(out: Any, transform: str) -> Union[Tensor, Array]:
         if type(out) is not Tensor:  # batched inside vmap while the arguments were not
             raise _vmap.BatchedOutput(out.record)  # type: ignore[attr-defined]  # a Batched
         return out
+    if _backend.is_duck(out) and out.dtype.kind in "fiub":  # a constant of another library
+        return out.astype(np.float64) if out.dtype.kind != "f" else out  # type: ignore[no-any-return]  # a duck array stands for an ndarray
     if isinstance(out, (np.ndarray, np.generic, float, int)):
         # A comparison or a boolean array is piecewise constant: a zero gradient, as in
         # autograd, rather than an error.
@@ -164,7 +166,7 @@ def check_output(out: Any, transform: str) -> Union[Tensor, Array]:
 
 def check_outputs(out: Any, transform: str) -> tuple[list[Union[Tensor, Array]], TreeDef]:
     """A pytree output's leaves, each checked as ``check_output`` does, and its structure."""
-    if isinstance(out, (Tensor, np.ndarray)):
+    if isinstance(out, (Tensor, np.ndarray)) or _backend.is_duck(out):
         return [check_output(out, transform)], LEAF
     leaves, treedef = flatten(out)
     return [check_output(leaf, transform) for leaf in leaves], treedef
@@ -198,7 +200,14 @@ def to_output(value: Value, nested: bool, handed: Optional[set[int]] = None) -> 
     """
     if nested:
         return value
-    array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    array = value.data if isinstance(value, Tensor) else value
+    if _backend.is_duck(array):  # stays in its library (a Dask result stays lazy)
+        if handed is not None:
+            if id(array) in handed:
+                return _backend.copy(array)
+            handed.add(id(array))
+        return array
+    array = np.asarray(array)
     if handed is not None:
         if id(array) in handed:
             return np.array(array)
@@ -215,6 +224,8 @@ def read_only(value: Any, dtype: np.dtype[Any], name: str) -> Any:
     if isinstance(value, Tensor):
         return value
     array = as_numeric(value, name)
+    if not isinstance(array, np.ndarray):  # a duck array: the rules never write it
+        return array.astype(dtype) if array.dtype != dtype else array
     array = array.astype(dtype) if array.dtype != dtype else array.view()
     array.flags.writeable = False
     return array
@@ -271,7 +282,7 @@ def _value_and_grad_call(
         if isinstance(out, Tensor):
             order = _graph.walk(out, frozenset(nodes))
             nested = _graph.is_nested(order, nodes)
-            seed = np.ones(out.shape, dtype=out.dtype)
+            seed = _backend.ones(out.data, out.shape, out.dtype)
             if not nested:
                 # Hold no node, only the value: the sweep then frees each forward value as
                 # soon as it has been used, as hand-written NumPy frees its activations.
@@ -655,12 +666,12 @@ def backward(output: Tensor, wrt: Optional[Sequence[Tensor]] = None) -> Mapping[
         if not isinstance(t, Tensor):
             raise TypeError(f"backward: wrt[{position}] must be a Tensor, got {type(t).__name__}")
     order = _graph.walk(output)
-    seed = np.ones(output.shape, dtype=output.dtype)
+    seed = _backend.ones(output.data, output.shape, output.dtype)
     cotangents = _graph.pullback(order, output, seed, targets, record=False)
     keys = order if targets is None else targets
     handed: set[int] = set()
     fresh = {
-        node: to_output(cotangents[node], False, handed) if node in cotangents else np.zeros(node.shape, node.dtype)
+        node: to_output(cotangents[node], False, handed) if node in cotangents else _backend.zeros(node.data, node.shape, node.dtype)
         for node in keys
     }
     return MappingProxyType(fresh)
@@ -773,7 +784,8 @@ def push(
     result: list[Value] = []
     for out in outputs:
         t = tangents.get(out) if isinstance(out, Tensor) else None
-        result.append(np.zeros(lead + out.shape, out.dtype) if t is None else t)
+        like = out.data if isinstance(out, Tensor) else out
+        result.append(_backend.zeros(like, lead + out.shape, out.dtype) if t is None else t)
     return result, nested
 
 
@@ -833,12 +845,13 @@ def _jvp(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
 def _zero_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     # A zero the engine broadcasts to the operand's shape, and a constant, so that no
     # derivative of any order flows through (a recorded ``0 * c`` would carry one).
-    return np.zeros((), dtype=c.dtype)
+    return _backend.zeros(data_of(c), (), c.dtype)
 
 
 def _view(x: Any) -> Any:
-    # A view, so that making it read-only never touches the caller's array.
-    return np.asarray(x).view()
+    # A view, so that making it read-only never touches the caller's array. (A duck
+    # array has no flag to set: the node keeps it as it is.)
+    return x if _backend.is_duck(x) else np.asarray(x).view()
 
 
 stop_gradient_p = Primitive("stop_gradient", _view, vjp=_zero_rule, jvp=_zero_rule, piecewise_constant=True)

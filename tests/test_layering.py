@@ -1,6 +1,6 @@
 """Imports go one way: each module imports only from its own layer or the layers below.
 
-    _typing < _dtypes < _tensor, _core_ops < _graph, _tree < _arith, numpy, scipy, nn
+    _typing, _backend < _dtypes < _tensor, _core_ops < _graph, _tree < _arith, numpy, scipy, nn
             < _transforms (and the other private transform modules), tree < testing < funcgrad
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "funcgrad"
 LAYERS = {
     "funcgrad._typing": 0,
+    "funcgrad._backend": 0,  # which array library holds the data: NumPy alone below it
     "funcgrad._dtypes": 1,
     "funcgrad._tensor": 2,
     "funcgrad._core_ops": 2,  # Tensor's operators are core primitives: one layer

@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 import funcgrad.numpy as fnp
+from funcgrad import _backend
 from funcgrad._tensor import Tensor
 
 
@@ -73,8 +74,8 @@ def _call(name: str, target: Callable[..., Any], args: Any, kwargs: Mapping[str,
 
 def array_function(func: Any, types: Any, args: Any, kwargs: Mapping[str, Any]) -> Any:
     """``Tensor.__array_function__``: the funcgrad function in ``func``'s row."""
-    if not all(issubclass(t, (Tensor, np.ndarray)) for t in types):
-        return NotImplemented  # another array library's type: let it answer
+    if not all(issubclass(t, (Tensor, np.ndarray)) or _backend.is_duck_type(t) for t in types):
+        return NotImplemented  # something else that dispatches: let it answer
     target = HANDLED.get(func)
     if target is None:
         raise _not_implemented(_numpy_name(func))
@@ -83,8 +84,10 @@ def array_function(func: Any, types: Any, args: Any, kwargs: Mapping[str, Any]) 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: Any, kwargs: dict[str, Any]) -> Any:
     """``Tensor.__array_ufunc__``: ``ufunc(*inputs)`` and its reductions as funcgrad ops."""
-    if any(hasattr(x, "__array_ufunc__") and not isinstance(x, (Tensor, np.ndarray, np.generic)) for x in inputs):
-        return NotImplemented  # another array library's type: let it answer
+    # Another library's array (Dask, CuPy) is data, a constant of its backend, as an
+    # ndarray is; only something else that dispatches answers for itself.
+    if any(hasattr(x, "__array_ufunc__") and not isinstance(x, (Tensor, np.ndarray, np.generic)) and not _backend.is_duck(x) for x in inputs):
+        return NotImplemented
     name = f"numpy.{ufunc.__name__}"
     out = kwargs.pop("out", None)
     outs = out if isinstance(out, tuple) else (out,)
