@@ -159,6 +159,15 @@ def ones(like: Any, shape: tuple[int, ...], dtype: Any) -> Array:
     return np.ones(shape, dtype=dtype)
 
 
+def put(like: Any, array: Any) -> Any:
+    """A constant funcgrad made with NumPy (a mask, an identity, an index grid) in
+    ``like``'s library, so that it meets ``like``'s data there. (NEP 35's ``like=``:
+    each library makes its own array from the NumPy one; a small constant moves once.)"""
+    if not is_duck(like):
+        return array
+    return np.asarray(array, like=like)
+
+
 def copy(array: Any) -> Any:
     """A duck array no later write to ``array`` can change: its library's copy. (A Dask
     array's copy shares the task graph, which nothing writes: a new handle, not data.)"""

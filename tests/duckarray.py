@@ -117,4 +117,7 @@ class Strict(numpy.lib.mixins.NDArrayOperatorsMixin):
         if not all(issubclass(t, (Strict, np.ndarray)) for t in types):
             return NotImplemented
         where = f"numpy.{func.__name__}"
+        if "like" in kwargs:  # np.asarray(host, like=strict): the explicit transfer, as cupy.asarray
+            kwargs = {k: v for k, v in kwargs.items() if k != "like"}
+            return _wrap(func(*_index(args), **kwargs))
         return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
