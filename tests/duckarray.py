@@ -49,6 +49,10 @@ def _index(item: Any) -> Any:
     return item._array if isinstance(item, Strict) else item
 
 
+#: NEP 35's functions with ``like=``: NumPy calls them on the host data for the library.
+_CREATION = {np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.arange, np.empty, np.eye, np.identity, np.full, np.ones, np.zeros, np.tri}
+
+
 def _known(value: Any) -> bool:
     return isinstance(value, (Strict, np.ndarray, np.generic, int, float, bool, tuple, list, slice, type(None)))
 
@@ -117,7 +121,6 @@ class Strict(numpy.lib.mixins.NDArrayOperatorsMixin):
         if not all(issubclass(t, (Strict, np.ndarray)) for t in types):
             return NotImplemented
         where = f"numpy.{func.__name__}"
-        if "like" in kwargs:  # np.asarray(host, like=strict): the explicit transfer, as cupy.asarray
-            kwargs = {k: v for k, v in kwargs.items() if k != "like"}
+        if func in _CREATION:  # np.asarray(host, like=strict): the explicit transfer, as cupy.asarray
             return _wrap(func(*_index(args), **kwargs))
         return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
