@@ -45,9 +45,14 @@ def is_duck_type(kind: type) -> bool:
 
 def name(value: Any) -> str:
     """The library an array belongs to: ``"numpy"``, ``"dask"``, ``"cupy"``, ..."""
-    if isinstance(value, (np.ndarray, np.generic, float, int)):
+    if isinstance(value, (float, int)):
         return "numpy"
-    return type(value).__module__.partition(".")[0]
+    return name_of_type(type(value))
+
+
+def name_of_type(kind: type) -> str:
+    """The library arrays of class ``kind`` belong to."""
+    return "numpy" if issubclass(kind, (np.ndarray, np.generic)) else kind.__module__.partition(".")[0]
 
 
 def _describe(value: Any) -> str:
