@@ -171,3 +171,91 @@ def test_dask(row: Row, shapes: Any, kwargs: dict[str, Any], dtype: type) -> Non
 @pytest.mark.parametrize(("row", "shapes", "kwargs"), CASES)
 def test_cupy(row: Row, shapes: Any, kwargs: dict[str, Any], dtype: type) -> None:
     run_row(row, shapes, kwargs, dtype, backend("cupy"))
+
+
+# --- a model, as users train one: the W2 MLP's gradient and a jitted training step -----
+def _mlp(dtype: type) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    sizes = [20, 16, 16, 4]
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        params += [(rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype(dtype), (0.1 * rng.standard_normal(n_out)).astype(dtype)]
+    X = rng.standard_normal((32, sizes[0])).astype(dtype)
+    onehot = np.eye(sizes[-1], dtype=dtype)[rng.integers(0, sizes[-1], 32)]
+    return params, X, onehot
+
+
+def _mlp_loss(params: list[Any], X: Any, onehot: Any) -> Any:
+    W1, b1, W2, b2, W3, b3 = params
+    h = fnp.tanh(X @ W1 + b1)
+    h = fnp.tanh(h @ W2 + b2)
+    return -fnp.sum(fg.nn.log_softmax(h @ W3 + b3) * onehot) / X.shape[0]
+
+
+def _sgd_step(params: list[Any], X: Any, onehot: Any) -> list[Any]:
+    grads = fg.grad(_mlp_loss, argnums=0)(params, X, onehot)
+    return [p - 0.1 * g for p, g in zip(params, grads)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["strict", "dask", "cupy"])
+def test_mlp_gradient_and_jitted_training_step(name: str, dtype: type) -> None:
+    b = backend(name)
+    params, X, onehot = _mlp(dtype)
+    moved = [b.put(p) for p in params]
+    grads = fg.grad(_mlp_loss, argnums=0)(moved, b.put(X), b.put(onehot))
+    for k, (g, w) in enumerate(zip(grads, fg.grad(_mlp_loss, argnums=0)(params, X, onehot))):
+        _check(g, w, b, f"gradient of parameter {k}", dtype)
+    step = fg.jit(_sgd_step)
+    want, got = params, moved
+    for _ in range(3):
+        want = _sgd_step(want, X, onehot)
+        got = step(got, b.put(X), b.put(onehot))
+    assert step.trace_count == 1
+    for k, (g, w) in enumerate(zip(got, want)):
+        _check(g, w, b, f"parameter {k} after 3 jitted steps", dtype)
+
+
+@pytest.mark.parametrize("name", ["strict", "dask", "cupy"])
+def test_two_libraries_in_one_op_are_refused_naming_both(name: str) -> None:
+    b = backend(name)
+    x = b.put(np.ones(3))
+    with pytest.raises(TypeError, match=r"multiply: operands from two array libraries, .*numpy \(numpy.ndarray\)"):
+        fnp.multiply(x, np.ones(3))
+    with pytest.raises(TypeError, match="two array libraries"):
+        fg.grad(lambda w: fnp.sum(w * np.arange(3.0)))(x)
+    assert isinstance(fnp.multiply(x, 2.0).data, b.kind)  # numbers are not a backend
+    assert isinstance(fnp.multiply(x, np.float32(2.0)).data, b.kind)
+
+
+@pytest.mark.parametrize("name", ["strict", "dask", "cupy"])
+def test_the_caller_changing_their_array_later_changes_nothing(name: str) -> None:
+    b = backend(name)
+    host = np.array([1.0, 2.0, 3.0])
+    x = b.put(host)
+    out, pullback = fg.vjp(lambda v: v * v, x)
+    t = fg.Tensor(x)
+    x[0] = 100.0  # Dask arrays take item assignment too (it replaces their graph)
+    (g,) = pullback(b.put(np.ones(3)))
+    np.testing.assert_allclose(b.get(g), 2 * host)
+    np.testing.assert_allclose(b.get(t.data), host)
+    np.testing.assert_allclose(b.get(out), host * host)
+
+
+def test_dask_results_are_lazy_and_never_computed_by_funcgrad() -> None:
+    b = backend("dask")
+    da = importlib.import_module("dask.array")
+    calls = []
+
+    def counted(block: np.ndarray) -> np.ndarray:
+        if block.size:  # Dask calls it on an empty block once to learn the result's type
+            calls.append(block.shape)
+        return block
+
+    X = b.put(np.arange(12.0).reshape(4, 3)).map_blocks(counted, dtype=float)
+    w = b.put(np.ones(3))
+    g = fg.grad(lambda w: fnp.sum(fnp.tanh(X @ w)), argnums=0)(w)
+    value, tangent = fg.jvp(lambda w: fnp.sum(fnp.exp(X @ w)), (w,), (w,))
+    assert calls == [] and all(isinstance(v, da.Array) for v in (g, value, tangent))
+    repr(fg.Tensor(X))  # shows the Dask array, computes nothing
+    assert calls == []
