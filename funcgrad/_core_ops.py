@@ -187,6 +187,10 @@ def _matmul_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     x, y = xs
     if c.ndim == 2 and np.ndim(x) == 2 and np.ndim(y) == 2:  # plain matrices, no batch axes
         return c @ transpose(y, (1, 0)) if i == 0 else transpose(x, (1, 0)) @ c  # type: ignore[arg-type]  # 2-D: not a float
+    if i == 1 and c.ndim == 1 and np.ndim(x) == 2 and np.ndim(y) == 1:
+        # A linear model's weights (X @ w): X.T @ c, with no reshapes, which on chunked
+        # (Dask) data would each move chunks around.
+        return transpose(x, (1, 0)) @ c  # type: ignore[arg-type]  # 2-D: not a float
     x_is_vector, y_is_vector = (np.ndim(_data(v)) == 1 for v in xs)
     x, y = _as_matrix(xs[0], 0), _as_matrix(xs[1], 1)
     lead, core = c.shape[: _batch(c, out.ndim)], c.shape[_batch(c, out.ndim):]

@@ -14,6 +14,7 @@ from typing import Any, Callable, Concatenate, Literal, Optional, Union, overloa
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad import _graph, _vmap
 from funcgrad._tensor import Tensor, TensorLike, Trace, Value, bind
@@ -42,10 +43,11 @@ from funcgrad._typing import Array
 JacArgnums = Union[int, tuple[int, ...]]
 
 
-def _identity(shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
-    """The identity over an array of ``shape``, laid out as ``shape + shape``."""
+def _identity(shape: tuple[int, ...], dtype: np.dtype[Any], like: Any) -> Array:
+    """The identity over an array of ``shape``, laid out as ``shape + shape``, in the
+    library of ``like`` (the output's data)."""
     size = int(np.prod(shape, dtype=np.int64))
-    return np.eye(size, dtype=dtype).reshape(shape + shape)
+    return _backend.put(like, np.eye(size, dtype=dtype)).reshape(shape + shape)  # type: ignore[no-any-return]  # a duck array stands for an ndarray
 
 
 #: NumPy's most dimensions for one array: 64 since NumPy 2, 32 before.
@@ -174,9 +176,9 @@ def _reverse(fn: Callable[..., Any], argnums: JacArgnums, transform: str) -> Cal
                     order = _graph.walk(out, stop)
                     nested = _graph.is_nested(order, nodes)
                     escapes = escapes or nested
-                    cotangents = _graph.pullback(order, out, _identity(out.shape, out.dtype), nodes, nested)
+                    cotangents = _graph.pullback(order, out, _identity(out.shape, out.dtype, out.data), nodes, nested)
                 per_output.append([
-                    to_output(cotangents[node], nested, handed) if node in cotangents else np.zeros(out.shape + node.shape, node.dtype)
+                    to_output(cotangents[node], nested, handed) if node in cotangents else _backend.zeros(node.data, out.shape + node.shape, node.dtype)
                     for node in nodes
                 ])
         finally:
@@ -199,7 +201,7 @@ def _seeds(nodes: list[Tensor]) -> dict[Tensor, Value]:
         block[start : start + node.size] = np.eye(node.size, dtype=node.dtype)
         block = block.reshape((total,) + node.shape)
         block.setflags(write=False)
-        seeds[node] = block
+        seeds[node] = _backend.put(node.data, block)
         start += node.size
     return seeds
 

@@ -28,6 +28,7 @@ from typing import Any, Callable, Optional, ParamSpec, Sequence, TypeVar, overlo
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Params, Primitive, Tensor, TensorLike, Value, apply, bind, is_traced, make_node
 from funcgrad.numpy._contract import einsum_p
@@ -213,7 +214,9 @@ def wrap(full: Any, record: VmapCall, copy: bool = True) -> Batched:
     if not isinstance(full, Tensor):
         # A transform's fresh result is taken as it is (``copy=False``); anything else is
         # a snapshot, read-only.
-        if copy or not (type(full) is np.ndarray and full.flags.owndata):
+        if _backend.is_duck(full):  # another library's array stays in it (a copy: no flags)
+            full = _backend.copy(full) if copy else full
+        elif copy or not (type(full) is np.ndarray and full.flags.owndata):
             full = np.array(full)
             full.setflags(write=False)
         if full.dtype.kind not in "biuf":
@@ -288,7 +291,7 @@ def full_of(value: Any, record: VmapCall) -> Any:
         return _hoist(value, record).full
     if isinstance(value, Tensor):
         return apply(ops.broadcast_to_p, value, shape=(record.size,) + value.shape)
-    array = np.asarray(value)
+    array = value if _backend.is_duck(value) else np.asarray(value)
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
     return make_node(np.broadcast_to(array, (record.size,) + array.shape))
@@ -417,7 +420,7 @@ def _getitem_rule(primitive: Primitive, xs: list[Any], batched: list[bool], para
 
 def _lift_all(xs: list[Any], batched: list[bool], size: int) -> list[Any]:
     return [x if b else (apply(ops.broadcast_to_p, x, shape=(size,) + x.shape) if isinstance(x, Tensor)
-                         else np.broadcast_to(np.asarray(x), (size,) + np.shape(x))) for x, b in zip(xs, batched)]
+                         else np.broadcast_to(x if _backend.is_duck(x) else np.asarray(x), (size,) + np.shape(x))) for x, b in zip(xs, batched)]
 
 
 def _concatenate_rule(primitive: Primitive, xs: list[Any], batched: list[bool], params: Params, size: int) -> Any:
@@ -669,7 +672,7 @@ def vmap(fn: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0) -> Calla
                 if isinstance(leaf, Tensor):
                     full = leaf if axis == 0 else leaf.transpose((axis,) + tuple(i for i in range(leaf.ndim) if i != axis))
                 else:
-                    array = np.asarray(leaf)
+                    array = leaf if _backend.is_duck(leaf) else np.asarray(leaf)
                     full = Tensor(np.moveaxis(array, axis, 0))
                 leaves.append(wrap(full, record))
             call_args.append(unflatten(treedef, leaves))
@@ -684,7 +687,10 @@ def vmap(fn: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0) -> Calla
                     raise ValueError(f"vmap: out_axes is None for output leaf {k}, but it varies over the batch")
                 results.append(leaf)
                 continue
-            batch: Any = full_of(leaf if isinstance(leaf, Tensor) else np.asarray(leaf, dtype=np.result_type(leaf, np.float64) if np.asarray(leaf).dtype.kind != "f" else None), record)
+            if not isinstance(leaf, Tensor):
+                leaf = leaf if _backend.is_duck(leaf) else np.asarray(leaf)
+                leaf = leaf if leaf.dtype.kind == "f" else leaf.astype(np.float64)
+            batch: Any = full_of(leaf, record)
             axis = _axis(int(axis), batch.ndim, f"out_axes={axis} of output leaf {k}")
             if axis:
                 perm = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, batch.ndim))
@@ -698,6 +704,12 @@ def vmap(fn: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0) -> Calla
 def _release(value: Any, handed: Optional[set[int]] = None) -> Any:
     """What ``vmap`` hands back: a Tensor when an enclosing computation traces it (an
     outer transform or vmap), else a fresh array."""
+    if not isinstance(value, Tensor) and _backend.is_duck(value):
+        if handed is not None and id(value) in handed:
+            return _backend.copy(value)
+        if handed is not None:
+            handed.add(id(value))
+        return value
     if not isinstance(value, Tensor):  # a batched mask, or a transform's fresh result
         if value.flags.writeable and value.flags.owndata and (handed is None or id(value) not in handed):
             if handed is not None:
@@ -706,7 +718,7 @@ def _release(value: Any, handed: Optional[set[int]] = None) -> Any:
         return np.array(value)
     if type(value) is Batched or is_traced(value):
         return value
-    return np.array(value.data)
+    return _release(value.data, handed) if _backend.is_duck(value.data) else np.array(value.data)
 
 
 def plain_value(a: Any) -> Any:

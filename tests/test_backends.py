@@ -259,3 +259,25 @@ def test_dask_results_are_lazy_and_never_computed_by_funcgrad() -> None:
     assert calls == [] and all(isinstance(v, da.Array) for v in (g, value, tangent))
     repr(fg.Tensor(X))  # shows the Dask array, computes nothing
     assert calls == []
+
+
+@pytest.mark.parametrize("name", ["strict", "dask", "cupy"])
+def test_jacobians_vmap_and_checkpoint_keep_the_library(name: str) -> None:
+    b = backend(name)
+    x = np.array([[0.3, -0.5, 0.8], [1.1, 0.2, -0.7]])
+
+    def f(x: Any) -> Any:
+        return fnp.tanh(x) * fnp.sum(x * x)
+
+    def total(x: Any) -> Any:
+        return fnp.sum(fg.checkpoint(f)(x) ** 2)
+
+    cases = {
+        "jacobian": lambda t: fg.jacobian(f)(t)[0],
+        "jacfwd": lambda t: fg.jacfwd(f)(t)[0],
+        "hessian": lambda t: fg.hessian(total)(t)[0][0],
+        "vmap(grad)": lambda t: fg.vmap(fg.grad(lambda r: fnp.sum(f(r) ** 2), argnums=0))(t),
+        "grad(checkpoint)": lambda t: fg.grad(total, argnums=0)(t),
+    }
+    for what, run in cases.items():
+        _check(run(b.put(x)), run(x), b, what, np.float64)
