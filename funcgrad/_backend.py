@@ -100,12 +100,16 @@ class MixedBackends(TypeError):
 
 
 def namespace(value: Any) -> ModuleType:
-    """The NumPy-like module of ``value``'s library: ``numpy``, ``dask.array``, ``cupy``."""
+    """The NumPy-like module of ``value``'s library: ``numpy``, ``dask.array``, ``cupy``;
+    for another library, the array API namespace its arrays name
+    (``__array_namespace__``), else the top-level module of its type."""
     if not is_duck(value):
         return np
     library = name(value)
     if library == "dask":
         return importlib.import_module("dask.array")
+    if library != "cupy" and hasattr(value, "__array_namespace__"):
+        return value.__array_namespace__()  # type: ignore[no-any-return]  # the array API's module
     return importlib.import_module(library)
 
 
