@@ -766,6 +766,8 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
                 raise ValueError(
                     f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"
                 )
+            if type(value) is np.ndarray and value.ndim == 0 and _backend.is_duck(node.data):
+                value = _backend.put(node.data, value)  # a number for a duck 0-d primal: reshaped, it must not be NumPy's
             seeds[node] = value
     return seeds
 

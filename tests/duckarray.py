@@ -10,6 +10,8 @@ op's implementation and rules on a machine without one.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 import numpy as np
@@ -124,3 +126,20 @@ class Strict(numpy.lib.mixins.NDArrayOperatorsMixin):
         if func in _CREATION:  # np.asarray(host, like=strict): the explicit transfer, as cupy.asarray
             return _wrap(func(*_index(args), **kwargs))
         return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
+
+
+def _linalg_function(function: Any) -> Any:
+    def strict(*args: Any, **kwargs: Any) -> Any:
+        where = f"numpy.linalg.{function.__name__}"
+        return _wrap(function(*_unwrap(args, where), **_unwrap(kwargs, where)))
+
+    strict.__name__ = strict.__qualname__ = function.__name__
+    return strict
+
+
+#: ``duckarray.linalg``, as ``cupy.linalg``: the library's own linear algebra (NumPy's,
+#: on the private arrays), which ``funcgrad._backend.function`` finds by its path.
+linalg = types.ModuleType(f"{__name__}.linalg", "Strict's linear algebra, as cupy.linalg")
+for _name in ("cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_power", "norm", "pinv", "qr", "slogdet", "solve", "svd"):
+    setattr(linalg, _name, _linalg_function(getattr(np.linalg, _name)))
+sys.modules[linalg.__name__] = linalg

@@ -17,6 +17,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._arrange import moveaxis
@@ -56,19 +57,20 @@ def _einsum_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     sizes = dict(zip(target, shape(data(xs[i]))))
     others = [(s, x) for k, (s, x) in enumerate(zip(inputs, xs)) if k != i]
     seen = batch + p["output"] + "".join(s for s, _ in others)
-    dtype = data(c).dtype
+    cd = data(c)
+    dtype = cd.dtype
     # A repeated index becomes a fresh letter tied to the first by an identity matrix.
     result, extra, used = "", [], "".join(inputs) + p["output"] + batch
     for letter in target:
         if letter in result:
             twin = _fresh(used, 1)
             used += twin
-            extra.append((letter + twin, np.eye(sizes[letter], dtype=dtype)))
+            extra.append((letter + twin, _backend.put(cd, np.eye(sizes[letter], dtype=dtype))))
             result += twin
         else:
             result += letter
             if letter not in seen:  # summed in this operand only: broadcast back with ones
-                extra.append((letter, np.ones(sizes[letter], dtype=dtype)))
+                extra.append((letter, _backend.ones(cd, (sizes[letter],), dtype)))
     subscripts = (batch + p["output"],) + tuple(s for s, _ in others) + tuple(s for s, _ in extra)
     operands = (c,) + tuple(x for _, x in others) + tuple(x for _, x in extra)
     return bind(einsum_p, *operands, inputs=subscripts, output=batch + result)

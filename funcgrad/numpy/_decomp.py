@@ -21,11 +21,12 @@ from typing import Any, Literal, NamedTuple, Sequence, Union, cast, overload
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
-from funcgrad.numpy._linalg import inv_p
+from funcgrad.numpy._linalg import each_matrix, inv_p, library_function
 from funcgrad.numpy._shape import join
 from funcgrad.numpy._util import data, shape, tensor
 
@@ -62,7 +63,7 @@ def _split(packed: Tensor, cores: Cores) -> tuple[Tensor, ...]:
 def _zero(v: Value) -> bool:
     """Whether a cotangent is exactly zero (an output nobody used): its terms are skipped,
     as autograd does, so a degenerate spectrum spoils only gradients that need it."""
-    return not np.any(data(v))
+    return ops.nowhere(data(v))  # duck data: every term (the answer would be a computation)
 
 
 # --- helpers the rules share ---------------------------------------------------------------
@@ -80,14 +81,17 @@ def _matrix(a: TensorLike, op: str) -> tuple[int, ...]:
     return s
 
 
+# Identities and masks are NumPy constants moved to the data's library (a no-op for NumPy).
 def _eye(n: int, like: Value) -> Array:
-    eye: Array = np.eye(n, dtype=data(like).dtype)
+    d = data(like)
+    eye: Array = _backend.put(d, np.eye(n, dtype=d.dtype))
     return eye
 
 
 def _strict(n: int, upper: bool, like: Value) -> Array:
-    ones = np.ones((n, n), dtype=data(like).dtype)
-    mask: Array = np.triu(ones, 1) if upper else np.tril(ones, -1)
+    d = data(like)
+    ones = np.ones((n, n), dtype=d.dtype)
+    mask: Array = _backend.put(d, np.triu(ones, 1) if upper else np.tril(ones, -1))
     return mask
 
 
@@ -135,7 +139,8 @@ def _gaps(w: Value, squared: bool) -> Value:
 # --- cholesky ---------------------------------------------------------------------------------
 def _phi(n: int, like: Value) -> Array:
     """The lower triangle with a halved diagonal, as a mask."""
-    mask: Array = np.tril(np.ones((n, n), dtype=data(like).dtype)) - 0.5 * _eye(n, like)
+    d = data(like)
+    mask: Array = _backend.put(d, np.tril(np.ones((n, n), dtype=d.dtype)) - 0.5 * np.eye(n, dtype=d.dtype))
     return mask
 
 
@@ -153,7 +158,11 @@ def _cholesky_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: i
     return out @ ((l_inv @ _symmetric_from(c, _strict(n, False, out)) @ swap(l_inv)) * _phi(n, out))
 
 
-cholesky_p = Primitive("cholesky", np.linalg.cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp)
+def _cholesky_impl(a: Any) -> Any:
+    return library_function(a, np.linalg.cholesky, "cholesky")(a)
+
+
+cholesky_p = Primitive("cholesky", _cholesky_impl, vjp=_cholesky_vjp, jvp=_cholesky_jvp)
 
 
 def cholesky(a: TensorLike, /, *, upper: bool = False) -> Tensor:
@@ -183,7 +192,7 @@ class EighResult(NamedTuple):
 
 
 def _eigh_impl(a: Any, UPLO: Any, cores: Cores) -> Any:
-    w, v = np.linalg.eigh(a, UPLO=UPLO)
+    w, v = library_function(a, np.linalg.eigh, "eigh")(a, UPLO=UPLO)
     return _pack_arrays((w, v), a.shape[:-2])
 
 
@@ -251,8 +260,29 @@ class SVDResult(NamedTuple):
 
 
 def _svd_impl(a: Any, full_matrices: bool, cores: Cores) -> Any:
-    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    if type(a) is not np.ndarray and _backend.name(a) == "dask":
+        u, s, vh = each_matrix(lambda one: _dask_svd(one, full_matrices), a)
+    else:
+        u, s, vh = library_function(a, np.linalg.svd, "svd")(a, full_matrices=full_matrices)
     return _pack_arrays((u, s, vh), a.shape[:-2])
+
+
+def _dask_svd(a: Any, full_matrices: bool) -> Any:
+    """Dask's SVD of one matrix, with NumPy's signs (not Dask's coerced ones). Dask has no
+    full U (Vh) for a non-square matrix: its extra columns (any orthonormal basis of the
+    complement, which the rules allow) are the leading singular vectors of the projector
+    I - U U^T onto that complement."""
+    svd_function = _backend.function(a, np.linalg.svd, "linalg.svd", "funcgrad.numpy.linalg.svd")
+    m, n = a.shape[-2:]
+    if not full_matrices or m == n:
+        return svd_function(a, coerce_signs=False)
+    if m < n:  # a.T = U' S Vh' gives a = Vh'^T S U'^T
+        u_t, s, vh_t = _dask_svd(a.T, True)
+        return vh_t.T, s, u_t.T
+    u, s, vh = svd_function(a, coerce_signs=False)
+    projector = _backend.put(a, np.eye(m, dtype=a.dtype)) - u @ u.T
+    complement = svd_function(projector, coerce_signs=False)[0][:, : m - n]
+    return np.concatenate([u, complement], axis=-1), s, vh
 
 
 def _cols(v: Value, start: int, stop: int) -> Value:
@@ -373,7 +403,7 @@ class QRResult(NamedTuple):
 
 
 def _qr_impl(a: Any, cores: Cores) -> Any:
-    q, r = np.linalg.qr(a)
+    q, r = library_function(a, np.linalg.qr, "qr")(a)
     return _pack_arrays((q, r), a.shape[:-2])
 
 

@@ -13,10 +13,48 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._util import data, shape, tensor
+
+
+# --- the data's library ------------------------------------------------------------------
+def library_function(a: Any, numpy_function: Any, op: str) -> Any:
+    """``numpy.linalg``'s ``numpy_function`` as ``a``'s library provides it (NumPy's own
+    for NumPy data), for the public op ``funcgrad.numpy.linalg.<op>``; a TypeError naming
+    that op where the library lacks it (Dask: eigh, det, slogdet, pinv). Dask's linear
+    algebra takes one matrix, held in one chunk along its two axes: over a stack it is
+    called matrix by matrix (``each_matrix``), the results stacked, all lazily."""
+    if type(a) is np.ndarray:
+        return numpy_function
+    path = f"linalg.{numpy_function.__name__}"
+    found = _backend.function(a, numpy_function, path, f"funcgrad.numpy.linalg.{op}")
+    if _backend.name(a) == "dask":
+        if numpy_function is np.linalg.cholesky:  # Dask's gives the upper factor by default
+            return lambda m: each_matrix(lambda one: found(one, lower=True), m)
+        if numpy_function is not np.linalg.solve:  # solve broadcasts its own stacks (_solve_impl)
+            return lambda m, *rest, **options: each_matrix(lambda one: found(one, *rest, **options), m)
+    return found
+
+
+def each_matrix(function: Any, *stacks: Any) -> Any:
+    """``function`` of one matrix (from each of ``stacks``, which share their batch axes)
+    over a stack of them, its results (arrays, or tuples of arrays) stacked back."""
+    batch = stacks[0].shape[:-2]
+    if not batch:
+        return function(*stacks)
+    flat = [np.reshape(x, (-1,) + x.shape[len(batch):]) for x in stacks]
+    parts = [function(*(x[k] for x in flat)) for k in range(flat[0].shape[0])]
+
+    def stacked(pieces: Sequence[Any]) -> Any:
+        joined = np.stack(pieces)
+        return np.reshape(joined, batch + joined.shape[1:])
+
+    if isinstance(parts[0], tuple):
+        return tuple(stacked(list(piece)) for piece in zip(*parts))
+    return stacked(parts)
 
 
 # --- inv -------------------------------------------------------------------------------
@@ -28,7 +66,11 @@ def _inv_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
     return -(out @ c @ out)
 
 
-inv_p = Primitive("inv", np.linalg.inv, vjp=_inv_vjp, jvp=_inv_jvp)
+def _inv_impl(a: Any) -> Any:
+    return library_function(a, np.linalg.inv, "inv")(a)
+
+
+inv_p = Primitive("inv", _inv_impl, vjp=_inv_vjp, jvp=_inv_jvp)
 
 
 def inv(a: TensorLike) -> Tensor:
@@ -78,7 +120,21 @@ def _solve_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int)
     return _uncolumn(bind(solve_p, a, rhs), vector)
 
 
-solve_p = Primitive("solve", np.linalg.solve, vjp=_solve_vjp, jvp=_solve_jvp)
+def _solve_impl(a: Any, b: Any) -> Any:
+    solve_function = library_function(a, np.linalg.solve, "solve")
+    if type(a) is np.ndarray or _backend.name(a) != "dask" or (a.ndim == 2 and b.ndim <= 2):
+        return solve_function(a, b)
+    # Dask solves one system: broadcast the stacks (as NumPy 2: a 1-D b is a vector) and loop.
+    vector = b.ndim == 1
+    column = b[:, None] if vector else b
+    batch = np.broadcast_shapes(a.shape[:-2], column.shape[:-2])
+    x = each_matrix(
+        solve_function, np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(column, batch + column.shape[-2:])
+    )
+    return x[..., 0] if vector else x
+
+
+solve_p = Primitive("solve", _solve_impl, vjp=_solve_vjp, jvp=_solve_jvp)
 
 
 def solve(a: TensorLike, b: TensorLike) -> Tensor:
@@ -109,7 +165,11 @@ def _det_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -
     return out * ops.sum(c * _inverse_transpose(xs[0]), (c.ndim - 2, c.ndim - 1))
 
 
-det_p = Primitive("det", np.linalg.det, vjp=_det_vjp, jvp=_det_jvp)
+def _det_impl(a: Any) -> Any:
+    return library_function(a, np.linalg.det, "det")(a)
+
+
+det_p = Primitive("det", _det_impl, vjp=_det_vjp, jvp=_det_jvp)
 
 
 def det(a: TensorLike) -> Tensor:
@@ -126,7 +186,7 @@ def det(a: TensorLike) -> Tensor:
 
 # --- slogdet ------------------------------------------------------------------------------
 def _logabsdet_impl(a: Any) -> Any:
-    return np.linalg.slogdet(a)[1]
+    return library_function(a, np.linalg.slogdet, "slogdet")(a)[1]
 
 
 def _logabsdet_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
@@ -159,9 +219,10 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     s = shape(a)
     if len(s) < 2 or s[-1] != s[-2]:
         raise ValueError(f"slogdet: expected a square matrix or a stack of them, got shape {s}")
-    sign = np.linalg.slogdet(data(a))[0]
+    value = data(a)
+    sign = library_function(value, np.linalg.slogdet, "slogdet")(value)[0]
     if type(a) is Tensor:  # a plain answer about a traced value: a jit guard
-        observe((a,), lambda d: np.linalg.slogdet(d)[0], sign)
+        observe((a,), lambda d: library_function(d, np.linalg.slogdet, "slogdet")(d)[0], sign)
     # Inside vmap the sign is already a (batched) constant value: keep it as it is.
     return SlogdetResult(sign if isinstance(sign, Tensor) else Tensor(sign), apply(logabsdet_p, a))
 
@@ -186,7 +247,7 @@ def matrix_power(a: TensorLike, n: int) -> Tensor:
     t = tensor(a)
     n = int(n)
     if n == 0:  # the identity: no dependence on a, a zero gradient
-        return Tensor(np.broadcast_to(np.eye(s[-1], dtype=t.dtype), s))
+        return Tensor(np.broadcast_to(_backend.put(t.data, np.eye(s[-1], dtype=t.dtype)), s))
     if n < 0:
         t, n = inv(t), -n
     if n == 1:

@@ -7,13 +7,12 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from funcgrad import _core_ops as ops
-from funcgrad._tensor import Tensor, TensorLike, observe
+from funcgrad._tensor import Tensor, TensorLike, apply, observe
 from funcgrad.numpy._decomp import svd
 from funcgrad.numpy._reduce import max as rmax
 from funcgrad.numpy._reduce import min as rmin
 from funcgrad.numpy._reduce import root_with_zero_gradient
 from funcgrad.numpy._reduce import sum as rsum
-from funcgrad.numpy._select import where
 from funcgrad.numpy._unary import abs as rabs
 from funcgrad.numpy._util import shape, tensor
 
@@ -53,11 +52,12 @@ def norm(x: TensorLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fal
     # "double where") and their norms replaced by 0: no 0 * inf reaches any derivative.
     zero = np.all(np.equal(t.data, 0), axis=axes, keepdims=True)
     observe((t,), lambda d: np.all(np.equal(d, 0), axis=axes, keepdims=True), zero)  # a jit guard
-    if not np.any(zero):
+    if ops.nowhere(zero):  # duck data: the guarded form (asking would be a computation)
         return _norm(t, ord, axes, keepdims, axis)
-    safe = where(zero, 1.0, t)
+    # zero is a boolean array of the data's own library: where's primitive takes it as is
+    safe = apply(ops.where_p, zero, 1.0, t)
     zero_out = zero if keepdims else np.reshape(zero, [n for k, n in enumerate(zero.shape) if k not in axes])
-    return where(zero_out, 0.0, _norm(safe, ord, axes, keepdims, axis))
+    return apply(ops.where_p, zero_out, 0.0, _norm(safe, ord, axes, keepdims, axis))
 
 
 def _norm(t: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, axis: Axis) -> Tensor:
