@@ -182,19 +182,28 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
     return t
 
 
+def _step(h: Any, t: Tensor) -> Any:
+    """A scalar spacing: a float, or a 0-d array of another library in f's dtype (a float
+    would compute it: Dask's graph, CuPy's device)."""
+    return h.astype(t.dtype) if _backend.is_duck(h) else float(h)
+
+
 def _spacings(varargs: tuple[Any, ...], t: Tensor, axes: tuple[int, ...]) -> list[Any]:
     """NumPy's reading of ``varargs``: a scalar step per axis, or the differences of a 1-D
     coordinate array (reduced to a scalar when they are all equal, as NumPy does)."""
     if not varargs:
         return [1.0] * len(axes)
     if len(varargs) == 1 and np.ndim(data(varargs[0])) == 0:
-        return [float(data(varargs[0]))] * len(axes)
+        return [_step(data(varargs[0]), t)] * len(axes)
     if len(varargs) != len(axes):
         raise TypeError(f"gradient: {len(varargs)} spacings for {len(axes)} axes")
     steps: list[Any] = []
     for k, h in zip(axes, varargs):
         h = data(h)
         if _backend.is_duck(h):  # coordinates of another library stay there (never a host copy)
+            if h.ndim == 0:
+                steps.append(_step(h, t))
+                continue
             if h.ndim != 1 or len(h) != t.shape[k]:
                 raise ValueError(f"gradient: coordinates for axis {k} must be 1-D of length {t.shape[k]}, got shape {h.shape}")
             steps.append(np.diff(h))  # the general stencil (no data-dependent check for equal steps)
