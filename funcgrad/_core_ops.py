@@ -82,7 +82,9 @@ def _power_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int
     x, y = xs
     x_data, y_data = _data(x), _data(y)
     if i == 0:
-        if type(y) is not Tensor and np.ndim(y_data) == 0:
+        # A constant number exponent (a 0-d duck array takes the guarded form below: its
+        # ``== 0`` would be a computation, Dask's a compute of the graph).
+        if type(y) is not Tensor and np.ndim(y_data) == 0 and (type(y_data) is float or not _backend.is_duck(y_data)):
             if y_data == 0:  # x ** 0 is constant: d/dx is exactly 0, even at x == 0
                 return _backend.zeros(_data(c), np.shape(c), _dtype(_data(c)))
             return c * y * x ** (y - 1)  # x ** (p - 1): a constant exponent again

@@ -15,6 +15,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._util import data, expand_cotangent, kept_shape, lead, shape
@@ -40,7 +41,7 @@ def _relu_grad_impl(c: Any, out: Any) -> Any:
 
 def _relu_grad_rule(g: Value, y: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     # Linear in c (the same mask again); the mask, a step of out, has zero derivative.
-    return bind(relu_grad_p, g, xs[1]) if i == 0 else np.zeros((), dtype=g.dtype)
+    return bind(relu_grad_p, g, xs[1]) if i == 0 else _backend.zeros(g.data if type(g) is Tensor else g, (), g.dtype)
 
 
 #: ``c`` where ``out > 0``, else 0: relu's rule as one primitive, so that a recorded

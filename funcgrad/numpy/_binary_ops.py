@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._arith import divide as true_divide
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
@@ -91,7 +92,16 @@ def _nan_to_num_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i
 
 
 def _nan_to_num_impl(x: Any, nan: float, posinf: Optional[float], neginf: Optional[float]) -> Any:
-    return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+    if type(x) is np.ndarray or not _backend.is_duck(x):
+        return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+    # A duck array: NumPy's replacement written with ufuncs and where, which every library
+    # has (Dask's nan_to_num takes no nan/posinf/neginf); the fill values keep x's dtype.
+    big = float(np.finfo(x.dtype).max) if x.dtype.kind == "f" else 0.0
+    high = big if posinf is None else posinf
+    low = -big if neginf is None else neginf
+    infinite = np.isinf(x)
+    filled = np.where(np.logical_and(infinite, np.greater(x, 0)), high, np.where(infinite, low, x))
+    return np.where(np.isnan(x), nan, filled).astype(x.dtype)
 
 
 nan_to_num_p = Primitive("nan_to_num", _nan_to_num_impl, vjp=_nan_to_num_rule, jvp=_nan_to_num_rule)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply
 from funcgrad.numpy._util import zeros_like
 
@@ -32,12 +33,19 @@ def _face(name: str, impl: Callable[..., Any], rule: Any, derivative: str, shows
     return op
 
 
-real = _face("real", lambda x: np.array(np.real(x)), _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=real)")
+def _copy(x: Any) -> Any:
+    """A copy of ``x`` in its own library (``np.array`` would bring a duck array to NumPy)."""
+    if type(x) is not np.ndarray and _backend.is_duck(x):
+        return _backend.copy(x)
+    return np.array(x)
+
+
+real = _face("real", lambda x: _copy(np.real(x)), _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=real)")
 imag = _face("imag", lambda x: np.zeros_like(x), _zero_rule, "0: real input has no imaginary part", "Tensor([0., 0.], op=imag)")
 conj = _face("conj", np.conj, _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=conj)")
 conjugate = _face("conjugate", np.conjugate, _identity_rule, "1: the identity on real input", "Tensor([-2.,  3.], op=conjugate)")
 _angle_p = Primitive("angle", lambda x, deg: np.angle(x, deg=deg), vjp=_zero_rule, jvp=_zero_rule)
-_real_if_close_p = Primitive("real_if_close", lambda x: np.array(x), vjp=_identity_rule, jvp=_identity_rule)
+_real_if_close_p = Primitive("real_if_close", _copy, vjp=_identity_rule, jvp=_identity_rule)
 
 
 def angle(z: TensorLike, deg: bool = False) -> Tensor:

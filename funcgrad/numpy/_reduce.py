@@ -11,6 +11,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad._typing import Array
@@ -108,7 +109,8 @@ def _exclusive_cumprod(v: Value) -> Value:
     ones_shape = v.shape[:-1] + (1,)
     if type(v) is not Tensor:
         body = np.cumprod(v[..., : n - 1], axis=-1)
-        return np.concatenate([np.ones(ones_shape, dtype=v.dtype), body], axis=-1)
+        ones = np.ones(ones_shape, dtype=v.dtype) if type(v) is np.ndarray else _backend.ones(v, ones_shape, v.dtype)
+        return np.concatenate([ones, body], axis=-1)
     result = _shift_in_ones(v, 1)
     k = 1
     while k < n:
@@ -120,7 +122,7 @@ def _exclusive_cumprod(v: Value) -> Value:
 def _shift_in_ones(v: Value, k: int) -> Value:
     """``v`` moved ``k`` places along its last axis, ones filling in at the front."""
     axis = v.ndim - 1
-    parts = (np.ones(v.shape[:-1] + (k,), dtype=v.dtype), bind(ops.getitem_p, v, index=(Ellipsis, slice(0, v.shape[-1] - k))))
+    parts = (_backend.ones(data(v), v.shape[:-1] + (k,), v.dtype), bind(ops.getitem_p, v, index=(Ellipsis, slice(0, v.shape[-1] - k))))
     return join(parts, axis)
 
 

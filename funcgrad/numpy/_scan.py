@@ -9,6 +9,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._reduce import Axis, _axes, _count, _prod_jvp, _prod_vjp, _reversed, cumsum_p, max, mean, min, sum
@@ -52,7 +53,7 @@ def average(a: TensorLike, axis: Axis = None, weights: Optional[TensorLike] = No
     axes = _axes(a, axis, "average")
     if weights is None:
         avg = mean(a, axes, keepdims=keepdims)
-        scale: Any = np.full(avg.shape, float(_count(a_shape, axes)), dtype=avg.dtype)
+        scale: Any = _backend.put(avg.data, np.full(avg.shape, float(_count(a_shape, axes)), dtype=avg.dtype))
     else:
         w_shape = shape(weights)
         if w_shape != a_shape:
@@ -61,7 +62,7 @@ def average(a: TensorLike, axis: Axis = None, weights: Optional[TensorLike] = No
             weights = reshape(weights, tuple(n if k == axes[0] else 1 for k, n in enumerate(a_shape)))
         w = broadcast_to(weights, a_shape)
         scale = sum(w, axes, keepdims=keepdims)
-        if np.any(np.equal(data(scale), 0)):
+        if not _backend.is_duck(data(scale)) and np.any(np.equal(data(scale), 0)):  # (duck data: no compute to check)
             raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
         avg = sum(a * w, axes, keepdims=keepdims) / scale
     if returned:
@@ -99,14 +100,14 @@ def nanmean(a: TensorLike, axis: Axis = None, dtype: None = None, out: None = No
 def _lower(x: Any) -> tuple[Any, Any]:
     """``M[..., i, j] = x_j`` for ``j <= i``, else 1 (so ``prod(M, -1)`` is the cumprod), and the mask."""
     n = x.shape[-1]
-    tril = np.tri(n, dtype=bool)
+    tril = _backend.put(data(x), np.tri(n, dtype=bool))
     return ops.where(tril, ops.reshape(x, x.shape[:-1] + (1, n)), 1.0), tril
 
 
 def _cumprod_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     x: Any = xs[0]
     last = c.ndim - 1
-    if not np.any(np.equal(data(x), 0)):  # d out_i / d x_j = out_i / x_j for j <= i
+    if ops.nowhere(np.equal(data(x), 0)):  # d out_i / d x_j = out_i / x_j for j <= i
         shares: Value = _reversed(bind(cumsum_p, _reversed(c * out, last), axis=last), last) / x
         return shares
     m, tril = _lower(x)  # a zero: prod's exact rule on the lower-triangular rows
@@ -116,7 +117,7 @@ def _cumprod_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: in
 
 def _cumprod_jvp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
     x: Any = xs[0]
-    if not np.any(np.equal(data(x), 0)):
+    if ops.nowhere(np.equal(data(x), 0)):
         return out * bind(cumsum_p, c / x, axis=c.ndim - 1)
     m, tril = _lower(x)
     tm = ops.where(tril, ops.reshape(c, c.shape[:-1] + (1, c.shape[-1])), 0.0)
@@ -168,7 +169,10 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
             shp = list(t.shape)
             shp[k] = 1
             if not isinstance(extra, Tensor):  # a constant keeps a's dtype, as a scalar operand does
-                extra = np.asarray(extra, dtype=t.dtype)
+                if _backend.is_duck(extra):
+                    extra = extra.astype(t.dtype)
+                else:  # values to add, as np.diff (and Dask's diff) reads them: in a's library
+                    extra = _backend.put(t.data, np.asarray(extra, dtype=t.dtype))
             extra = broadcast_to(extra, tuple(shp)) if np.ndim(data(extra)) == 0 else tensor(extra)
         pieces.append(extra)
     if pieces[0] is not _NONE or pieces[1] is not _NONE:
@@ -178,18 +182,33 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
     return t
 
 
+def _step(h: Any, t: Tensor) -> Any:
+    """A scalar spacing: a float, or a 0-d array of another library in f's dtype (a float
+    would compute it: Dask's graph, CuPy's device)."""
+    return h.astype(t.dtype) if _backend.is_duck(h) else float(h)
+
+
 def _spacings(varargs: tuple[Any, ...], t: Tensor, axes: tuple[int, ...]) -> list[Any]:
     """NumPy's reading of ``varargs``: a scalar step per axis, or the differences of a 1-D
     coordinate array (reduced to a scalar when they are all equal, as NumPy does)."""
     if not varargs:
         return [1.0] * len(axes)
     if len(varargs) == 1 and np.ndim(data(varargs[0])) == 0:
-        return [float(data(varargs[0]))] * len(axes)
+        return [_step(data(varargs[0]), t)] * len(axes)
     if len(varargs) != len(axes):
         raise TypeError(f"gradient: {len(varargs)} spacings for {len(axes)} axes")
     steps: list[Any] = []
     for k, h in zip(axes, varargs):
-        h = np.asarray(data(h), dtype=np.float64)
+        h = data(h)
+        if _backend.is_duck(h):  # coordinates of another library stay there (never a host copy)
+            if h.ndim == 0:
+                steps.append(_step(h, t))
+                continue
+            if h.ndim != 1 or len(h) != t.shape[k]:
+                raise ValueError(f"gradient: coordinates for axis {k} must be 1-D of length {t.shape[k]}, got shape {h.shape}")
+            steps.append(np.diff(h))  # the general stencil (no data-dependent check for equal steps)
+            continue
+        h = np.asarray(h, dtype=np.float64)
         if h.ndim == 0:
             steps.append(float(h))
         elif h.ndim != 1 or len(h) != t.shape[k]:
@@ -223,8 +242,11 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
             return _along(t, k, s)
 
         def const(v: Any, k: int = k) -> Any:  # a coefficient, in f's dtype, along axis k
-            v = np.asarray(v, dtype=t.dtype)
+            v = v.astype(t.dtype) if _backend.is_duck(v) else np.asarray(v, dtype=t.dtype)
             return v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim))) if v.ndim else v
+
+        def scalar(v: Any) -> Any:  # an edge coefficient: a float, or a 0-d array of f's library
+            return v.astype(t.dtype) if _backend.is_duck(v) else float(v)
 
         if np.ndim(h) == 0:
             inner = (at(slice(2, None)) - at(slice(None, -2))) / (2.0 * h)
@@ -233,8 +255,8 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
             inner = at(slice(None, -2)) * const(-d2 / (d1 * (d1 + d2))) + at(slice(1, -1)) * const((d2 - d1) / (d1 * d2)) + at(slice(2, None)) * const(d1 / (d2 * (d1 + d2)))
         h0, hn = (h, h) if np.ndim(h) == 0 else (h[0], h[-1])
         if edge_order == 1:
-            first = (at(slice(1, 2)) - at(slice(0, 1))) / float(h0)
-            last = (at(slice(-1, None)) - at(slice(-2, -1))) / float(hn)
+            first = (at(slice(1, 2)) - at(slice(0, 1))) / scalar(h0)
+            last = (at(slice(-1, None)) - at(slice(-2, -1))) / scalar(hn)
         else:
             if np.ndim(h) == 0:
                 a, b, c, la, lb, lc = -1.5 / h, 2.0 / h, -0.5 / h, 0.5 / h, -2.0 / h, 1.5 / h
@@ -243,8 +265,8 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
                 a, b, c = -(2.0 * d1 + d2) / (d1 * (d1 + d2)), (d1 + d2) / (d1 * d2), -d1 / (d2 * (d1 + d2))
                 d1, d2 = h[-2], h[-1]
                 la, lb, lc = d2 / (d1 * (d1 + d2)), -(d2 + d1) / (d1 * d2), (2.0 * d2 + d1) / (d2 * (d1 + d2))
-            first = at(slice(0, 1)) * float(a) + at(slice(1, 2)) * float(b) + at(slice(2, 3)) * float(c)
-            last = at(slice(-3, -2)) * float(la) + at(slice(-2, -1)) * float(lb) + at(slice(-1, None)) * float(lc)
+            first = at(slice(0, 1)) * scalar(a) + at(slice(1, 2)) * scalar(b) + at(slice(2, 3)) * scalar(c)
+            last = at(slice(-3, -2)) * scalar(la) + at(slice(-2, -1)) * scalar(lb) + at(slice(-1, None)) * scalar(lc)
         results.append(concatenate([first, inner, last], axis=k))
     return results[0] if len(results) == 1 else tuple(results)
 

@@ -11,6 +11,7 @@ from typing import Any, Optional, overload
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad._typing import Array
@@ -30,7 +31,7 @@ def _tie_share_impl(mine: Any, other: Any, larger: bool, dtype: Any) -> Array:
 
 
 def _zero_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:
-    return np.zeros((), dtype=data(c).dtype)  # a step function of its operands
+    return _backend.zeros(data(c), (), data(c).dtype)  # a step function of its operands
 
 
 #: maximum's and minimum's shares as a primitive (zero derivative), so that a recorded rule
@@ -109,6 +110,13 @@ def clip(a: TensorLike, a_min: Optional[TensorLike], a_max: Optional[TensorLike]
     return apply(clip_p, a, low, high)
 
 
+def _as_mask(d: Any) -> Any:
+    """A condition as a boolean array, in its own library (a duck array stays one)."""
+    if type(d) is not np.ndarray and _backend.is_duck(d):
+        return d.astype(bool)
+    return np.asarray(d).astype(bool)
+
+
 @overload
 def where(condition: Any, x: None = None, y: None = None) -> tuple[IntArray, ...]: ...
 @overload
@@ -138,7 +146,8 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
     if isinstance(condition, Tensor) and type(condition) is not Tensor:
         mask: Any = condition  # inside vmap: a per-example mask, batched like the values
     else:
-        mask = np.asarray(data(condition)).astype(bool)
+        d = data(condition)
+        mask = np.asarray(d).astype(bool) if type(d) is np.ndarray or not _backend.is_duck(d) else d.astype(bool)
         if type(condition) is Tensor:
-            observe((condition,), lambda d: np.asarray(d).astype(bool), mask)
+            observe((condition,), _as_mask, mask)
     return apply(ops.where_p, mask, x, y)

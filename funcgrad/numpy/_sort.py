@@ -18,6 +18,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Tensor, TensorLike, apply
 from funcgrad.numpy._select import where
@@ -125,7 +126,7 @@ def select(condlist: Sequence[Any], choicelist: Sequence[TensorLike], default: T
         raise ValueError(f"select: {len(conditions)} conditions for {len(choices)} choices")
     if not conditions:
         raise ValueError("select: condlist must hold at least one condition")
-    masks = [np.asarray(data(c)) for c in conditions]
+    masks = [data(c) if _backend.is_duck(data(c)) else np.asarray(data(c)) for c in conditions]  # a duck mask stays one
     for n, mask in enumerate(masks):
         if mask.dtype != bool:
             raise TypeError(f"select: condlist[{n}] must be boolean, got dtype {mask.dtype}")

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._unary import abs as absolute
@@ -65,7 +66,8 @@ sinc_p, sinc = _unary("sinc", np.sinc, lambda x, out: bind(sinc_derivative_p, x,
 def _sinc_derivative_impl(x: Any, n: int) -> Any:
     """d^n/dx^n sin(pi x)/(pi x): its Taylor series for |x| < 1 (no 0/0, no cancellation),
     Leibniz's rule on sin(pi x) * 1/(pi x) beyond."""
-    x = np.asarray(x)
+    if type(x) is not np.ndarray and not _backend.is_duck(x):  # a duck array stays in its library
+        x = np.asarray(x)
     z = x.astype(np.float64)
     near = np.abs(z) < 1.0
     zn = np.where(near, z, 0.0)

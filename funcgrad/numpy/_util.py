@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._dtypes import to_array
 from funcgrad._tensor import Tensor, Value, make_node
@@ -94,5 +95,9 @@ def expand_cotangent(c: Value, x_shape: tuple[int, ...], axes: tuple[int, ...], 
 
 
 def zeros_like(c: Value) -> Value:
-    """A constant zero of ``c``'s shape and dtype: the derivative of a step function."""
-    return np.zeros(c.shape, dtype=data(c).dtype)
+    """A constant zero of ``c``'s shape and dtype, in the library of ``c``'s data: the
+    derivative of a step function (every piecewise-constant rule returns this)."""
+    d = data(c)
+    if type(d) is np.ndarray:
+        return np.zeros(c.shape, dtype=d.dtype)
+    return _backend.zeros(d, c.shape, d.dtype)
