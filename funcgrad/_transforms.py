@@ -763,13 +763,11 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
         for node, (path, leaf) in zip(t.nodes, pairs):
             value = read_only(leaf, node.dtype, f"{transform}: tangent {position}{path}")
             if value.ndim == 0 and type(node.data) is not np.ndarray and isinstance(value, np.ndarray) and _backend.is_duck(node.data):
-                value = _backend.put(node.data, value)  # a number's tangent joins its primal's library
+                value = _backend.put(node.data, value)  # a number's tangent joins its (0-d) primal's library
             if value.shape != node.shape:
                 raise ValueError(
                     f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"
                 )
-            if type(value) is np.ndarray and value.ndim == 0 and _backend.is_duck(node.data):
-                value = _backend.put(node.data, value)  # a number for a duck 0-d primal: reshaped, it must not be NumPy's
             seeds[node] = value
     return seeds
 
