@@ -762,6 +762,8 @@ def seed_tangents(traced: list[Traced], tangents: tuple[Any, ...], transform: st
             raise ValueError(f"{transform}: tangent {position} has structure {tangent_def}, its primal has {t.treedef}")
         for node, (path, leaf) in zip(t.nodes, pairs):
             value = read_only(leaf, node.dtype, f"{transform}: tangent {position}{path}")
+            if type(value) is np.ndarray and value.ndim == 0 and _backend.is_duck(node.data):
+                value = _backend.put(node.data, value)  # a number: the tangent of a duck primal is in its library
             if value.shape != node.shape:
                 raise ValueError(
                     f"{transform}: tangent {position}{path} has shape {value.shape} but its primal has shape {node.shape}"

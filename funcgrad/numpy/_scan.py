@@ -9,6 +9,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind, observe
 from funcgrad.numpy._reduce import Axis, _axes, _count, _prod_jvp, _prod_vjp, _reversed, cumsum_p, max, mean, min, sum
@@ -167,8 +168,9 @@ def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = _NONE, append
         if extra is not _NONE:
             shp = list(t.shape)
             shp[k] = 1
-            if not isinstance(extra, Tensor):  # a constant keeps a's dtype, as a scalar operand does
-                extra = np.asarray(extra, dtype=t.dtype)
+            if not isinstance(extra, Tensor) and not _backend.is_duck(extra):
+                # a constant keeps a's dtype, as a scalar operand does, in a's library
+                extra = _backend.put(t.data, np.asarray(extra, dtype=t.dtype))
             extra = broadcast_to(extra, tuple(shp)) if np.ndim(data(extra)) == 0 else tensor(extra)
         pieces.append(extra)
     if pieces[0] is not _NONE or pieces[1] is not _NONE:
@@ -223,8 +225,8 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
             return _along(t, k, s)
 
         def const(v: Any, k: int = k) -> Any:  # a coefficient, in f's dtype, along axis k
-            v = np.asarray(v, dtype=t.dtype)
-            return v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim))) if v.ndim else v
+            v = np.asarray(v, dtype=t.dtype)  # then moved to f's library (NumPy's array for NumPy data)
+            return _backend.put(t.data, v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim)))) if v.ndim else v
 
         if np.ndim(h) == 0:
             inner = (at(slice(2, None)) - at(slice(None, -2))) / (2.0 * h)
