@@ -9,6 +9,7 @@ tangents with extra *leading* batch axes (see ``Rule``); every rule here keeps t
 
 from __future__ import annotations
 
+import importlib
 import math
 from types import MappingProxyType
 from typing import Any, Sequence, Union, cast
@@ -297,6 +298,8 @@ def _reshape_impl(x: Any, shape: tuple[int, ...]) -> Any:
         return x.reshape(shape)
     except AttributeError:  # a Python scalar constant
         return np.reshape(x, shape)
+    except NotImplementedError:  # Dask splits axes only evenly: through one flat axis, which it can
+        return x.reshape(-1).reshape(shape)
 
 
 reshape_p = Primitive("reshape", _reshape_impl, vjp=_reshape_vjp, jvp=_reshape_jvp)
@@ -450,7 +453,27 @@ def _with_trailing_batch(index: tuple[Any, ...], lead: int) -> tuple[Any, ...]:
 
 
 def _getitem_impl(x: Any, index: tuple[Any, ...]) -> Any:
-    return x[index]
+    try:
+        return x[index]
+    except (NotImplementedError, TypeError, ValueError):  # Dask takes one index array, 1-D
+        if _backend.name(x) != "dask":
+            raise
+        positions = _flat_positions(x.shape, index)
+        return x.reshape(-1)[positions.reshape(-1)].reshape(positions.shape)
+
+
+def _flat_positions(shape: tuple[int, ...], index: tuple[Any, ...]) -> Any:
+    """Where each entry of ``x[index]`` sits in ``x`` (of ``shape``) flattened: NumPy's
+    own indexing of (broadcast, never materialised) position grids, so every index means
+    what it means to NumPy. For Dask, whose gather takes one index array and which has no
+    ``ufunc.at``: its getitem and scatter-add go through this flat axis."""
+    positions = np.broadcast_to(np.zeros((), dtype=np.intp), shape)[index]
+    stride = 1
+    for k in reversed(range(len(shape))):
+        along = (np.arange(shape[k], dtype=np.intp) * stride).reshape((-1,) + (1,) * (len(shape) - k - 1))
+        positions = positions + np.broadcast_to(along, shape)[index]
+        stride *= shape[k]
+    return positions
 
 
 def _gather(c: Value, index: tuple[Any, ...], lead: int) -> Value:
@@ -490,6 +513,15 @@ def _scatter_add_impl(g: Any, shape: tuple[int, ...], index: tuple[Any, ...]) ->
         # Slices and ints never name an entry twice, so adding into zeros is assigning,
         # which is 3-4x faster than the unbuffered ufunc.at (flip, split, concatenate, pad).
         result[index] = g
+    elif type(g) is not np.ndarray and _backend.name(g) == "dask":
+        # Dask has no ufunc.at: a weighted bincount over the flat positions accumulates
+        # repeated indices the same way, lazily (in float64, cast back).
+        da = importlib.import_module("dask.array")
+        flat = _flat_positions(shape, index)
+        weights: Any = np.reshape(np.broadcast_to(g, flat.shape), (-1,))  # a Dask array
+        positions = da.from_array(flat.reshape(-1), chunks=weights.chunks)
+        total = da.bincount(positions, weights=weights, minlength=max(1, math.prod(shape)))
+        return total[: math.prod(shape)].reshape(shape).astype(_dtype(g))
     else:
         np.add.at(result, index, g)  # repeated indices accumulate, as the gradient must
     return result
@@ -550,7 +582,14 @@ def getitem_tensor(x: Tensor, index: Any) -> Tensor:
 def _stack_rows_impl(*rows: Any) -> Any:
     # result_type treats Python numbers as weak, as NumPy's arithmetic does: [t32, 1.0]
     # stays float32 (np.stack alone would make them float64 arrays first).
-    return np.stack(rows, dtype=np.result_type(*[_dtype(r) if hasattr(r, "dtype") else r for r in rows]))
+    dtype = np.result_type(*[_dtype(r) if hasattr(r, "dtype") else r for r in rows])
+    try:
+        return np.stack(rows, dtype=dtype)
+    except TypeError:  # another library's rows: Dask's stack takes no dtype, CuPy's no numbers
+        like = next((r for r in rows if _backend.is_duck(r)), None)
+        if like is None:
+            raise
+    return np.stack([r if _backend.is_duck(r) else _backend.put(like, np.asarray(r)) for r in rows]).astype(dtype)
 
 
 def _stack_rows_vjp(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:

@@ -101,7 +101,10 @@ class Strict(numpy.lib.mixins.NDArrayOperatorsMixin):
         self._array[_index(index)] = _unwrap(value, "__setitem__")
 
     def __getattr__(self, attribute: str) -> Any:
-        # ndarray's methods (reshape, astype, sum, copy, ...), results wrapped again
+        # ndarray's methods (reshape, astype, sum, copy, ...), results wrapped again; never
+        # its protocols (__array_interface__ would let NumPy read the data silently)
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
         method = getattr(self._array, attribute)
         if not callable(method):
             return _wrap(method)

@@ -14,6 +14,7 @@ from typing import Any, Sequence, Union, cast
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy import _reduce
@@ -276,7 +277,7 @@ _MODES = ("constant", "linear_ramp") + _GATHER_MODES + _STAT_MODES
 
 
 def _float_dtype(x: TensorLike) -> np.dtype[Any]:
-    given = x.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+    given: np.dtype[Any] = cast(Any, x).dtype if isinstance(x, Tensor) or _backend.is_duck(x) else np.asarray(x).dtype
     return given if given.kind == "f" else np.dtype(np.float64)  # ints become float64, as in apply
 
 
@@ -320,7 +321,7 @@ def _ramp_blocks(x: Tensor, axis: int, before: int, after: int, ends: np.ndarray
             continue
         edge = apply(ops.getitem_p, x, index=_along(x.ndim, axis, slice(0, 1) if side == 0 else slice(n - 1, n)))
         steps = np.arange(width, dtype=dtype) if side == 0 else np.arange(width - 1, -1, -1, dtype=dtype)
-        steps = steps.reshape((1,) * axis + (width,) + (1,) * (x.ndim - axis - 1))
+        steps = _backend.put(x.data, steps.reshape((1,) * axis + (width,) + (1,) * (x.ndim - axis - 1)))
         end = float(ends[side])
         blocks.append((edge - end) / width * steps + end)
     return blocks
@@ -397,7 +398,8 @@ def pad(array: TensorLike, pad_width: Any, mode: str = "constant", **kwargs: Any
         if not np.any(np.asarray(values)):  # a zero frame: the scatter is the whole answer
             return body
         frame = np.pad(np.zeros(old, dtype=_float_dtype(array)), pairs, mode="constant", constant_values=values)
-        return body + frame
+        framed: Tensor = body + _backend.put(data(array), frame)  # the constant frame, in the data's library
+        return framed
     out = array if isinstance(array, Tensor) else _same(array)
     for axis, ((before, after), n) in enumerate(zip(pairs, old)):
         if not (before or after):

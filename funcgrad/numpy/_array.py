@@ -7,8 +7,34 @@ from typing import Any
 
 import numpy as np
 
-from funcgrad._tensor import Tensor
+from funcgrad import _backend
+from funcgrad._dtypes import to_array
+from funcgrad._tensor import Tensor, make_node
 from funcgrad.numpy._util import tensor
+
+
+def _holds_duck(sequence: Any) -> bool:
+    """Whether a (nested) list or tuple holds another library's array (a cheap type test
+    for the numbers and Tensors a long list is made of)."""
+    stack = [sequence]
+    while stack:
+        for v in stack.pop():
+            kind = type(v)
+            if kind is list or kind is tuple:
+                stack.append(v)
+            elif kind is not float and kind is not int and kind is not Tensor and _backend.is_duck(v):
+                return True
+    return False
+
+
+def _lifted(value: Any) -> Any:
+    """``value`` with each duck array (Dask, CuPy) in it a constant Tensor, so that the
+    sequence is stacked in that library (NumPy would read such entries into host memory)."""
+    if type(value) in (list, tuple):
+        return [_lifted(v) for v in value]
+    if _backend.is_duck(value):
+        return make_node(to_array(value, "array: object", copy=False))
+    return value
 
 
 def array(object: Any, dtype: Any = None) -> Tensor:
@@ -18,12 +44,15 @@ def array(object: Any, dtype: Any = None) -> Tensor:
 
     A Tensor is returned as it is; arrays and numbers become a constant Tensor (integer
     and bool data as float64, as ``Tensor()`` does). ``dtype`` may be a float dtype.
+    Another library's arrays (Dask, CuPy) in the sequence are stacked in that library.
 
     >>> import numpy as np
     >>> from funcgrad import grad
     >>> grad(lambda a: array([a[0] * a[1], a[1]]).sum(), argnums=0)(np.array([2.0, 3.0]))
     array([3., 3.])
     """
+    if type(object) in (list, tuple) and _holds_duck(object):
+        object = _lifted(object)
     result = tensor(object, "array", "object")
     if dtype is None or np.dtype(dtype) == result.dtype:
         return result

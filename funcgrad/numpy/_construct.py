@@ -14,10 +14,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from funcgrad._tensor import Tensor, TensorLike
+from funcgrad import _backend
+from funcgrad import _core_ops as ops
+from funcgrad._tensor import Tensor, TensorLike, apply
 from funcgrad._typing import Array
 from funcgrad.numpy._shape import broadcast_to, reshape, transpose
-from funcgrad.numpy._select import where
 from funcgrad.numpy._util import data, tensor
 from funcgrad.numpy._util import shape as shape_of
 
@@ -144,11 +145,12 @@ def linspace(start: TensorLike, stop: TensorLike, num: int = 50, endpoint: bool 
     delta = stop - start  # type: ignore[operator]  # one of the two is a Tensor
     assert isinstance(delta, Tensor)
     extra = (1,) * delta.ndim
-    k = np.arange(num, dtype=delta.dtype).reshape((-1,) + extra)
+    # The constant grids go to the data's library (NumPy's arrays for NumPy data).
+    k = _backend.put(delta.data, np.arange(num, dtype=delta.dtype).reshape((-1,) + extra))
     step: Tensor = delta / div if div > 0 else delta * np.nan
     y: Tensor = step * k + start
     if endpoint and num > 1:
-        y = where(np.arange(num).reshape((-1,) + extra) == num - 1, stop, y)
+        y = apply(ops.where_p, _backend.put(delta.data, np.arange(num).reshape((-1,) + extra) == num - 1), stop, y)
     if axis != 0:
         at = axis % y.ndim
         y = transpose(y, tuple(range(1, at + 1)) + (0,) + tuple(range(at + 1, y.ndim)))

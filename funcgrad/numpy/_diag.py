@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Tensor, TensorLike, apply
 from funcgrad.numpy._reduce import sum
-from funcgrad.numpy._select import where
-from funcgrad.numpy._util import shape
+from funcgrad.numpy._util import data, shape
 
 
 def _diagonal_index(n: int, m: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +77,8 @@ def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Ten
 
 
 def _triangle(m: TensorLike, mask: np.ndarray) -> Tensor:
-    return where(mask, m, 0.0)
+    # The mask, a constant, goes to the data's library (a where of the values in theirs).
+    return apply(ops.where_p, _backend.put(data(m), mask), m, 0.0)
 
 
 def _matrix_shape(m: TensorLike, op: str) -> tuple[int, int]:

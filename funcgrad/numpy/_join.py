@@ -14,6 +14,7 @@ from typing import Any, Sequence, Union, overload
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Tensor, TensorLike, apply
 from funcgrad._typing import Array
@@ -307,19 +308,22 @@ class AxisConcatenator:
                 ndmin = numbers[1]
             if len(numbers) > 2:
                 trans1d = numbers[2]
-        floats = [data(item).dtype for item in items if isinstance(item, (Tensor, np.ndarray)) and data(item).dtype.kind == "f"]
+        arrays = [data(item) for item in items if isinstance(item, (Tensor, np.ndarray)) or _backend.is_duck(item)]
+        floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+        # Ranges and numbers join the arrays in their library (Dask, CuPy), NumPy's for NumPy data.
+        like = next((a for a in arrays if _backend.is_duck(a)), None)
         dtype = np.result_type(*floats) if floats else np.dtype(np.float64)
         parts: list[TensorLike] = []
         for item in items:
             if isinstance(item, str):
                 raise ValueError(f"{self._name}: special directives must be the first entry")
             if isinstance(item, slice):
-                parts.append(_range(item, ndmin, trans1d))
+                parts.append(_backend.put(like, _range(item, ndmin, trans1d)))
                 continue
-            if not isinstance(item, Tensor):
+            if not isinstance(item, Tensor) and not _backend.is_duck(item):
                 value = np.asarray(item)
                 # A Python number is weak, as in NumPy: it takes the Tensors' dtype.
-                item = value.astype(dtype) if isinstance(item, (int, float)) else value
+                item = _backend.put(like, value.astype(dtype) if isinstance(item, (int, float)) else value)
             parts.append(self._lift(item, ndmin, trans1d))
         return concatenate(parts, axis=axis)
 

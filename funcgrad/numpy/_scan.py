@@ -243,7 +243,7 @@ def gradient(f: TensorLike, *varargs: Any, axis: Axis = None, edge_order: int = 
 
         def const(v: Any, k: int = k) -> Any:  # a coefficient, in f's dtype, along axis k
             v = v.astype(t.dtype) if _backend.is_duck(v) else np.asarray(v, dtype=t.dtype)
-            return v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim))) if v.ndim else v
+            return _backend.put(t.data, v.reshape(tuple(-1 if j == k else 1 for j in range(t.ndim)))) if v.ndim else v
 
         def scalar(v: Any) -> Any:  # an edge coefficient: a float, or a 0-d array of f's library
             return v.astype(t.dtype) if _backend.is_duck(v) else float(v)

@@ -21,7 +21,6 @@ import numpy as np
 from funcgrad import _backend
 from funcgrad import _core_ops as ops
 from funcgrad._tensor import Tensor, TensorLike, apply
-from funcgrad.numpy._select import where
 from funcgrad.numpy._util import data, shape
 
 
@@ -36,7 +35,9 @@ def take_along_axis(arr: TensorLike, indices: Any, axis: Optional[int] = -1) -> 
     Tensor([[2.],
             [3.]], op=getitem)
     """
-    index = np.asarray(data(indices))
+    index = data(indices)
+    if not _backend.is_duck(index):  # an index of the data's library (CuPy's argsort) stays there
+        index = np.asarray(index)
     if index.dtype.kind not in "iu":
         raise IndexError(f"take_along_axis: indices must be integers, got dtype {index.dtype}")
     if axis is None:
@@ -47,9 +48,19 @@ def take_along_axis(arr: TensorLike, indices: Any, axis: Optional[int] = -1) -> 
         raise ValueError(f"take_along_axis: indices of {index.ndim} dimensions for an array of {len(old)} (shape {old})")
     (axis,) = ops.normalize_axis(axis, len(old), "take_along_axis")
     fancy = tuple(
-        index if d == axis else np.arange(n).reshape((1,) * d + (n,) + (1,) * (len(old) - d - 1)) for d, n in enumerate(old)
+        index if d == axis else _backend.put(index, np.arange(n).reshape((1,) * d + (n,) + (1,) * (len(old) - d - 1)))
+        for d, n in enumerate(old)
     )
     return apply(ops.getitem_p, arr, index=fancy)
+
+
+def _own(values: Any, numpy_function: Any, path: str, where: str) -> Any:
+    """``numpy_function`` for ``values``: NumPy's, which dispatches to the data's library
+    (CuPy's argsort), but for Dask, whose dispatch would compute the data into NumPy for a
+    function it lacks: its own, or the TypeError naming ``where`` that it has none."""
+    if type(values) is not np.ndarray and _backend.name(values) == "dask":
+        return _backend.function(values, numpy_function, path, where)
+    return numpy_function
 
 
 def _axis_of(a: TensorLike, axis: Optional[int], op: str) -> tuple[TensorLike, int]:
@@ -70,7 +81,11 @@ def sort(a: TensorLike, axis: Optional[int] = -1, kind: Optional[str] = None, or
     if order is not None:
         raise ValueError("sort: order applies to structured arrays, which funcgrad does not have")
     x, k = _axis_of(a, axis, "sort")
-    return take_along_axis(x, _stable_order(np.asarray(data(x)), k), axis=k)
+    values = data(x)
+    if type(values) is np.ndarray:
+        return take_along_axis(x, _stable_order(values, k), axis=k)
+    argsort = _own(values, np.argsort, "argsort", "funcgrad.numpy.sort")
+    return take_along_axis(x, argsort(values, axis=k, kind="stable"), axis=k)
 
 
 def _stable_order(values: np.ndarray, axis: int) -> np.ndarray:
@@ -109,7 +124,10 @@ def partition(a: TensorLike, kth: Any, axis: Optional[int] = -1, kind: str = "in
     if order is not None:
         raise ValueError("partition: order applies to structured arrays, which funcgrad does not have")
     x, k = _axis_of(a, axis, "partition")
-    perm = np.argpartition(data(x), kth, axis=k, kind=kind)  # type: ignore[arg-type]  # kind is NumPy's literal
+    values = data(x)
+    argpartition = _own(values, np.argpartition, "argpartition", "funcgrad.numpy.partition")
+    # ``kind`` is NumPy's (CuPy's argpartition has no such parameter).
+    perm = argpartition(values, kth, axis=k, **({"kind": kind} if type(values) is np.ndarray else {}))
     return take_along_axis(x, perm, axis=k)
 
 
@@ -133,6 +151,6 @@ def select(condlist: Sequence[Any], choicelist: Sequence[TensorLike], default: T
     # Every condition and choice takes part in a where, hence in the result's shape.
     result: TensorLike = default
     for mask, choice in zip(reversed(masks), reversed(choices)):
-        result = where(mask, choice, result)
+        result = apply(ops.where_p, mask, choice, result)
     assert isinstance(result, Tensor)
     return result
