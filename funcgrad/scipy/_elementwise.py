@@ -45,47 +45,44 @@ def _float_dtype(args: tuple[Any, ...], positions: Optional[tuple[int, ...]]) ->
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
-def duck_among(args: tuple[Any, ...]) -> Any:
-    """The first duck array among ``args`` (it chooses the library), or None."""
-    for a in args:
-        if type(a) is not np.ndarray and _backend.is_duck(a):
-            return a
-    return None
-
-
 def in_library(
-    fn: Callable[..., Any], path: Optional[str], where: str, fallback: Optional[Callable[..., Any]] = None
+    fn: Callable[..., Any], path: str, where: str, duck: Any, fallback: Optional[Callable[..., Any]] = None
 ) -> Callable[..., Any]:
-    """``fn`` (SciPy's function, public name ``path``) called on its arguments' library:
-    SciPy's own for NumPy data, the library's counterpart (``cupyx.scipy.special.erf``)
-    for a duck array (``_backend.function``), else ``fallback`` (written with functions the
-    library does have), else the TypeError naming ``where`` and what the library lacks."""
-    if path is None:
-        return fn
-
-    def call(*args: Any, **params: Any) -> Any:
-        duck = duck_among(args)
-        if duck is None:
-            return fn(*args, **params)
-        try:
-            found = _backend.function(duck, fn, path, where)
-        except TypeError:
-            if fallback is None:
-                raise
-            found = fallback
-        return found(*args, **params)
-
-    return call
+    """``fn`` (SciPy's function, public name ``path``) for the library of ``duck``: its
+    counterpart there (``cupyx.scipy.special.erf``; SciPy's ufunc itself for Dask, see
+    ``_backend.function``), else ``fallback`` (written with functions the library does
+    have), else the TypeError naming ``where`` and what the library lacks."""
+    try:
+        found: Callable[..., Any] = _backend.function(duck, fn, path, where)
+        return found
+    except TypeError:
+        if fallback is None:
+            raise
+        return fallback
 
 
-def keeping_dtype(fn: Callable[..., Any], positions: Optional[tuple[int, ...]] = None) -> Callable[..., Any]:
+def keeping_dtype(
+    fn: Callable[..., Any],
+    positions: Optional[tuple[int, ...]] = None,
+    path: Optional[str] = None,
+    where: str = "",
+    fallback: Optional[Callable[..., Any]] = None,
+) -> Callable[..., Any]:
     """``fn`` with its result cast to the float dtype of its (array) arguments at
     ``positions``: SciPy computes some functions (polygamma, yn) in float64 only, and an
-    integer order must not promote a float32 argument. A duck array's result stays in
-    its library."""
+    integer order must not promote a float32 argument.
+
+    With ``path`` (SciPy's public name) a duck array among the arguments has ``fn``
+    looked up in its library (``in_library``), and its result stays there."""
 
     def impl(*args: Any, **params: Any) -> Any:
-        out = fn(*args, **params)
+        call = fn
+        if path is not None:
+            for a in args:
+                if type(a) is not np.ndarray and _backend.is_duck(a):
+                    call = in_library(fn, path, where, a, fallback)
+                    break
+        out = call(*args, **params)
         if type(out) is not np.ndarray and not _backend.is_duck(out):
             out = np.asarray(out)
         return out.astype(_float_dtype(args, positions), copy=False)
@@ -112,8 +109,8 @@ def make_rule(name: str, args: tuple[str, ...], derivatives: tuple[Optional[Deri
 
 def primitive(row: Row, module: str = "funcgrad.scipy.special") -> Primitive:
     rule = make_rule(row.name, row.args, row.derivatives)
-    impl = in_library(row.impl, row.path, f"{module}.{row.name}", row.fallback)
-    return Primitive(row.name, keeping_dtype(impl, row.dtype_from), vjp=rule, jvp=rule, elementwise=True)
+    impl = keeping_dtype(row.impl, row.dtype_from, row.path, f"{module}.{row.name}", row.fallback)
+    return Primitive(row.name, impl, vjp=rule, jvp=rule, elementwise=True)
 
 
 def docstring(row: Row) -> str:
