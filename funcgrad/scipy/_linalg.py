@@ -80,8 +80,8 @@ def _solve_triangular_impl(a: Any, b: Any, trans: int, lower: bool, unit_diagona
 def _dask_solve_triangular(a: Any, b: Any, trans: int, lower: bool, unit_diagonal: bool) -> Any:
     """SciPy's solve_triangular with Dask's (which takes only ``lower``): the transpose
     is the other triangle's solve, a unit diagonal is put in place of the diagonal, and
-    a stack of right-hand sides (..., n, k) becomes columns. (a must be one chunk, as
-    Dask's linalg needs square chunks.)"""
+    a stack of right-hand sides (..., n, k) becomes columns. Dask's blocked solve needs
+    square blocks: a matrix without them is taken as one block."""
     da: Any = importlib.import_module("dask.array")  # Dask's data: Dask is installed
     if trans:
         a, lower = a.T, not lower
@@ -90,8 +90,10 @@ def _dask_solve_triangular(a: Any, b: Any, trans: int, lower: bool, unit_diagona
         a = a * _backend.put(a, 1.0 - np.eye(n, dtype=a.dtype)) + _backend.put(a, np.eye(n, dtype=a.dtype))
     a = da.asarray(a)
     n = a.shape[0]
-    a = a.rechunk((n, n))  # one chunk: a small matrix, a no-op for most callers
-    return _stack_solve(lambda m: da.linalg.solve_triangular(a, m.rechunk((n, m.shape[1])), lower=lower), da.asarray(b), n)
+    if a.chunks[0] != a.chunks[1]:  # Dask's blocked solve needs square blocks: else one block
+        a = a.rechunk((n, n))
+    rows = a.chunks[0]
+    return _stack_solve(lambda m: da.linalg.solve_triangular(a, m.rechunk((rows, -1)), lower=lower), da.asarray(b), n)
 
 
 def _tri_solve(a: Operand, b: Value, p: Params, trans: int) -> Value:
@@ -171,7 +173,11 @@ def _cholesky_impl(a: Any) -> Any:
         cholesky_ = _backend.function(a, np.linalg.cholesky, "linalg.cholesky", "funcgrad.scipy.linalg.cholesky")
         # Dask's cholesky gives the upper factor unless told (np.linalg.cholesky on Dask
         # data forwards to it and is silently transposed)
-        return cholesky_(a, lower=True) if _backend.name(a) == "dask" else cholesky_(a)
+        if _backend.name(a) != "dask":
+            return cholesky_(a)
+        if len(set(a.chunks[0] + a.chunks[1])) != 1:  # Dask's blocked cholesky: square blocks only
+            a = a.rechunk(a.shape)
+        return cholesky_(a, lower=True)
     except np.linalg.LinAlgError as error:
         raise np.linalg.LinAlgError(f"cho_factor: the matrix is not positive definite ({error})") from None
 
