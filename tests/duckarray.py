@@ -101,10 +101,11 @@ class Strict(numpy.lib.mixins.NDArrayOperatorsMixin):
         self._array[_index(index)] = _unwrap(value, "__setitem__")
 
     def __getattr__(self, attribute: str) -> Any:
-        # ndarray's methods (reshape, astype, sum, copy, ...), results wrapped again; never
-        # its protocols (__array_interface__ would let NumPy read the data silently)
-        if attribute.startswith("__"):
-            raise AttributeError(attribute)
+        # ndarray's methods (reshape, astype, sum, copy, ...), results wrapped again; not
+        # its protocols (__array_interface__ would let np.asarray copy the data to the
+        # host silently) nor its buffer (.data), which CuPy's arrays do not offer either
+        if attribute.startswith("__") or attribute in ("data", "ctypes"):
+            raise AttributeError(f"Strict has no attribute {attribute!r} (a host view of the data)")
         method = getattr(self._array, attribute)
         if not callable(method):
             return _wrap(method)
@@ -146,3 +147,47 @@ linalg = types.ModuleType(f"{__name__}.linalg", "Strict's linear algebra, as cup
 for _name in ("cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_power", "norm", "pinv", "qr", "slogdet", "solve", "svd"):
     setattr(linalg, _name, _linalg_function(getattr(np.linalg, _name)))
 sys.modules[linalg.__name__] = linalg
+
+
+# --- the library's SciPy, as CuPy keeps it in ``cupyx.scipy`` -----------------------------
+# SciPy's functions do not dispatch, so funcgrad looks them up in the data's library
+# (``funcgrad._backend.function``: ``duckarray.scipy.special.erf`` here, as
+# ``cupyx.scipy.special.erf`` for CuPy). Each module holds SciPy's function, taking and
+# giving Strict arrays, for the names CuPy's module has (CuPy 13: ``cupyx.scipy.special``
+# has no ``iv``, ``ive`` or ``jv``; ``cupyx.scipy.linalg`` no ``sqrtm``,
+# ``solve_sylvester`` or ``solve_banded``), so a row CuPy cannot run fails here too.
+def _on_host(fn: Any, where: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return _wrap(fn(*_unwrap(args, where), **_unwrap(kwargs, where)))
+
+    call.__name__ = call.__qualname__ = getattr(fn, "__name__", where)
+    return call
+
+
+def _submodule(path: str, source: Any, names: tuple[str, ...]) -> Any:
+    import sys
+    import types
+
+    module = types.ModuleType(f"{__name__}.{path}", f"Strict's {path}: {source.__name__}'s functions, on Strict arrays")
+    for attribute in names:
+        setattr(module, attribute, _on_host(getattr(source, attribute), f"{path}.{attribute}"))
+    sys.modules[module.__name__] = module
+    return module
+
+
+def _scipy_namespace() -> None:
+    import scipy.linalg
+    import scipy.signal
+    import scipy.special
+
+    # the functions funcgrad's scipy rows use that CuPy (13) provides too
+    special = ("beta", "betainc", "betaln", "digamma", "erf", "erfc", "erfcinv", "erfinv", "expit", "gamma",
+               "gammainc", "gammaincc", "gammaln", "gammasgn", "i0", "i1", "j0", "j1", "log_ndtr", "logit",
+               "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "rgamma", "xlog1py", "xlogy", "y0", "y1", "yn", "zeta")
+    _submodule("scipy.special", scipy.special, special)
+    _submodule("scipy.linalg", scipy.linalg, ("solve_triangular", "expm"))
+    _submodule("scipy.signal", scipy.signal, ("convolve",))
+    _submodule("scipy", scipy, ())
+
+
+_scipy_namespace()

@@ -21,11 +21,18 @@ def _dtype(v: Any) -> Any:
     return v.dtype if hasattr(v, "dtype") else np.float64
 
 
+def _in_library(m: Any, constant: np.ndarray) -> Any:
+    """A NumPy constant in the library of ``m``'s data (tests/test_backends.py)."""
+    from funcgrad import Tensor, _backend
+
+    return _backend.put(m.data if isinstance(m, Tensor) else m, constant)
+
+
 def _spd(m: Any) -> Any:
     """A symmetric positive definite matrix from any square ``m`` (Tensor or array)."""
     m = _arr(m)
     n = m.shape[-1]
-    return 0.5 * (m + m.T) + 3.0 * np.eye(n, dtype=m.dtype)
+    return 0.5 * (m + m.T) + 3.0 * _in_library(m, np.eye(n, dtype=m.dtype))
 
 
 def _banded(ab: Any, u: int) -> Any:
@@ -33,7 +40,7 @@ def _banded(ab: Any, u: int) -> Any:
     ab = _arr(ab)
     shift = np.zeros(ab.shape, dtype=_dtype(ab))
     shift[u] = 3.0
-    return ab + shift
+    return ab + _in_library(ab, shift)
 
 
 def _simplex(w: Any) -> Any:
@@ -211,7 +218,7 @@ else:
         # multivariate_normal: cov = sym(m) + 3 I, positive definite
         Row("scipy.stats.multivariate_normal.logpdf", lambda x, mean, m: fst.multivariate_normal.logpdf(x, mean, _spd(m)),
             lambda x, mean, m: st.multivariate_normal.logpdf(x, mean, _spd(m)), (((3,), (3,), (3, 3)), ((2, 3), (3,), (3, 3)))),
-        Row("scipy.stats.multivariate_normal.logpdf", lambda x, d: fst.multivariate_normal.logpdf(x, np.zeros(3, _dtype(x)), d),
+        Row("scipy.stats.multivariate_normal.logpdf", lambda x, d: fst.multivariate_normal.logpdf(x, _in_library(x, np.zeros(3, _dtype(x))), d),
             lambda x, d: st.multivariate_normal.logpdf(x, np.zeros(3, _dtype(x)), d), (((2, 3), (3,)),), domain=(0.5, 2.0)),
         Row("scipy.stats.multivariate_normal.pdf", lambda x, mean, m: fst.multivariate_normal.pdf(x, mean, _spd(m)),
             lambda x, mean, m: st.multivariate_normal.pdf(x, mean, _spd(m)), (((2, 3), (3,), (3, 3)),)),

@@ -17,6 +17,7 @@ from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 
+from funcgrad import _backend
 from funcgrad._tensor import Operand, Params, Primitive, Rule, Tensor, TensorLike, Value, apply, bind
 
 #: A local derivative: ``(xs, out) -> d out / d x_i``, in funcgrad ops.
@@ -33,22 +34,58 @@ class Row(NamedTuple):
     example: str  # a call whose repr the docstring shows
     shows: str
     dtype_from: Optional[tuple[int, ...]] = None  # the arguments that set the dtype (None: all)
+    path: Optional[str] = None  # SciPy's public name (scipy.special.jv), looked up in a duck array's library
+    fallback: Optional[Callable[..., Any]] = None  # for a library without it: the function from others it has
 
 
 def _float_dtype(args: tuple[Any, ...], positions: Optional[tuple[int, ...]]) -> Any:
     chosen = [a for k, a in enumerate(args) if positions is None or k in positions]
-    arrays = [a for a in chosen if isinstance(a, (np.ndarray, np.generic))]
-    dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    dtypes = [a.dtype for a in chosen if isinstance(a, (np.ndarray, np.generic)) or _backend.is_duck(a)]
+    dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
-def keeping_dtype(fn: Callable[..., Any], positions: Optional[tuple[int, ...]] = None) -> Callable[..., Any]:
+def in_library(
+    fn: Callable[..., Any], path: str, where: str, duck: Any, fallback: Optional[Callable[..., Any]] = None
+) -> Callable[..., Any]:
+    """``fn`` (SciPy's function, public name ``path``) for the library of ``duck``: its
+    counterpart there (``cupyx.scipy.special.erf``; SciPy's ufunc itself for Dask, see
+    ``_backend.function``), else ``fallback`` (written with functions the library does
+    have), else the TypeError naming ``where`` and what the library lacks."""
+    try:
+        found: Callable[..., Any] = _backend.function(duck, fn, path, where)
+        return found
+    except TypeError:
+        if fallback is None:
+            raise
+        return fallback
+
+
+def keeping_dtype(
+    fn: Callable[..., Any],
+    positions: Optional[tuple[int, ...]] = None,
+    path: Optional[str] = None,
+    where: str = "",
+    fallback: Optional[Callable[..., Any]] = None,
+) -> Callable[..., Any]:
     """``fn`` with its result cast to the float dtype of its (array) arguments at
     ``positions``: SciPy computes some functions (polygamma, yn) in float64 only, and an
-    integer order must not promote a float32 argument."""
+    integer order must not promote a float32 argument.
+
+    With ``path`` (SciPy's public name) a duck array among the arguments has ``fn``
+    looked up in its library (``in_library``), and its result stays there."""
 
     def impl(*args: Any, **params: Any) -> Any:
-        return np.asarray(fn(*args, **params)).astype(_float_dtype(args, positions), copy=False)
+        call = fn
+        if path is not None:
+            for a in args:
+                if type(a) is not np.ndarray and _backend.is_duck(a):
+                    call = in_library(fn, path, where, a, fallback)
+                    break
+        out = call(*args, **params)
+        if type(out) is not np.ndarray and not _backend.is_duck(out):
+            out = np.asarray(out)
+        return out.astype(_float_dtype(args, positions), copy=False)
 
     return impl
 
@@ -70,9 +107,10 @@ def make_rule(name: str, args: tuple[str, ...], derivatives: tuple[Optional[Deri
     return rule
 
 
-def primitive(row: Row) -> Primitive:
+def primitive(row: Row, module: str = "funcgrad.scipy.special") -> Primitive:
     rule = make_rule(row.name, row.args, row.derivatives)
-    return Primitive(row.name, keeping_dtype(row.impl, row.dtype_from), vjp=rule, jvp=rule, elementwise=True)
+    impl = keeping_dtype(row.impl, row.dtype_from, row.path, f"{module}.{row.name}", row.fallback)
+    return Primitive(row.name, impl, vjp=rule, jvp=rule, elementwise=True)
 
 
 def docstring(row: Row) -> str:

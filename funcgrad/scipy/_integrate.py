@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.integrate as si
 
+from funcgrad import _backend
 from funcgrad._graph import pullback, walk
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, data_of
 
@@ -130,5 +131,9 @@ def odeint(
     """
     if np.ndim(data_of(t)) != 1 or np.shape(data_of(t))[0] < 1:
         raise ValueError(f"odeint: t must be a vector of times, got shape {np.shape(data_of(t))}")
+    for value in (y0, t, *args):  # SciPy's integrator runs on NumPy data only: no silent copy
+        if _backend.is_duck(data_of(value)):
+            _backend.function(data_of(value), si.odeint, "scipy.integrate.odeint", "funcgrad.scipy.integrate.odeint")
+            raise TypeError(f"funcgrad.scipy.integrate.odeint: runs on NumPy data only, got {_backend.name(data_of(value))} data")
     options = (("rtol", float(rtol)), ("atol", float(atol)), ("mxstep", int(mxstep)))
     return apply(odeint_p, y0, t, *args, func=func, options=options)

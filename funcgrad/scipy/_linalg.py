@@ -9,12 +9,13 @@ cotangent (tangent): the primitives solve for a stack of right-hand sides at onc
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Union
 
 import numpy as np
 import scipy.linalg as sl
 
-from funcgrad import _core_ops as ops
+from funcgrad import _backend, _core_ops as ops
 from funcgrad._core_ops import _swap_last as swap_last
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad._typing import Array
@@ -23,8 +24,19 @@ from funcgrad.numpy._util import data, lead, shape
 
 
 def _dtype(*xs: Any) -> Any:
-    dtype = np.result_type(*[np.asarray(x) for x in xs])
+    dtype = np.result_type(*[x.dtype if hasattr(x, "dtype") else np.result_type(x) for x in xs])
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _scipy(x: Any, name: str) -> Any:
+    """SciPy's ``scipy.linalg.<name>`` in the library of ``x`` (``cupyx.scipy.linalg``),
+    or a TypeError naming the public op and what the library lacks."""
+    return _backend.function(x, getattr(sl, name), f"scipy.linalg.{name}", f"funcgrad.scipy.linalg.{name}")
+
+
+def _host(b: Any) -> Any:
+    """``b`` as an array: a duck array stays in its library."""
+    return b if type(b) is np.ndarray or _backend.is_duck(b) else np.asarray(b)
 
 
 def _square(a: TensorLike, op: str, name: str = "a") -> int:
@@ -55,11 +67,33 @@ def _triangle(n: int, lower: bool, unit_diagonal: bool, dtype: Any) -> Any:
 def _solve_triangular_impl(a: Any, b: Any, trans: int, lower: bool, unit_diagonal: bool) -> Any:
     n = a.shape[0]
     dtype = _dtype(a, b)
+    if _backend.name(a) == "dask" or _backend.name(b) == "dask":
+        return _dask_solve_triangular(a, b, trans, lower, unit_diagonal).astype(dtype, copy=False)
+    solve_triangular_ = _scipy(b if _backend.is_duck(b) else a, "solve_triangular")
 
     def solve(m: Any) -> Any:
-        return sl.solve_triangular(a, m, trans=trans, lower=lower, unit_diagonal=unit_diagonal)
+        return solve_triangular_(a, m, trans=trans, lower=lower, unit_diagonal=unit_diagonal)
 
-    return _stack_solve(solve, np.asarray(b), n).astype(dtype, copy=False)
+    return _stack_solve(solve, _host(b), n).astype(dtype, copy=False)
+
+
+def _dask_solve_triangular(a: Any, b: Any, trans: int, lower: bool, unit_diagonal: bool) -> Any:
+    """SciPy's solve_triangular with Dask's (which takes only ``lower``): the transpose
+    is the other triangle's solve, a unit diagonal is put in place of the diagonal, and
+    a stack of right-hand sides (..., n, k) becomes columns. Dask's blocked solve needs
+    square blocks: a matrix without them is taken as one block."""
+    da: Any = importlib.import_module("dask.array")  # Dask's data: Dask is installed
+    if trans:
+        a, lower = a.T, not lower
+    if unit_diagonal:
+        n = a.shape[0]
+        a = a * _backend.put(a, 1.0 - np.eye(n, dtype=a.dtype)) + _backend.put(a, np.eye(n, dtype=a.dtype))
+    a = da.asarray(a)
+    n = a.shape[0]
+    if a.chunks[0] != a.chunks[1]:  # Dask's blocked solve needs square blocks: else one block
+        a = a.rechunk((n, n))
+    rows = a.chunks[0]
+    return _stack_solve(lambda m: da.linalg.solve_triangular(a, m.rechunk((rows, -1)), lower=lower), da.asarray(b), n)
 
 
 def _tri_solve(a: Operand, b: Value, p: Params, trans: int) -> Value:
@@ -68,7 +102,7 @@ def _tri_solve(a: Operand, b: Value, p: Params, trans: int) -> Value:
 
 def _effective(a: Operand, m: Value, p: Params) -> Value:
     """The part of ``m`` on the entries of ``a`` the solve reads."""
-    mask: Array = _triangle(np.shape(data(a))[0], p["lower"], p["unit_diagonal"], data(m).dtype)
+    mask: Array = _backend.put(data(m), _triangle(np.shape(data(a))[0], p["lower"], p["unit_diagonal"], data(m).dtype))
     return m * mask
 
 
@@ -134,7 +168,16 @@ def fnp_reshape(x: TensorLike, new_shape: tuple[int, ...]) -> Tensor:
 # --- cholesky, cho_factor, cho_solve -----------------------------------------------------------
 def _cholesky_impl(a: Any) -> Any:
     try:
-        return np.linalg.cholesky(a)
+        if type(a) is np.ndarray or not _backend.is_duck(a):
+            return np.linalg.cholesky(a)
+        cholesky_ = _backend.function(a, np.linalg.cholesky, "linalg.cholesky", "funcgrad.scipy.linalg.cholesky")
+        # Dask's cholesky gives the upper factor unless told (np.linalg.cholesky on Dask
+        # data forwards to it and is silently transposed)
+        if _backend.name(a) != "dask":
+            return cholesky_(a)
+        if len(set(a.chunks[0] + a.chunks[1])) != 1:  # Dask's blocked cholesky: square blocks only
+            a = a.rechunk(a.shape)
+        return cholesky_(a, lower=True)
     except np.linalg.LinAlgError as error:
         raise np.linalg.LinAlgError(f"cho_factor: the matrix is not positive definite ({error})") from None
 
@@ -142,7 +185,8 @@ def _cholesky_impl(a: Any) -> Any:
 def _phi(m: Value) -> Value:
     """The lower triangle of ``m`` with its diagonal halved."""
     n = m.shape[-1]
-    return m * (np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)).astype(data(m).dtype)
+    weights: Array = _backend.put(data(m), (np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)).astype(data(m).dtype))
+    return m * weights
 
 
 def _sym(m: Value) -> Value:
@@ -221,7 +265,7 @@ def cho_solve(
 
 # --- expm: the Frechet derivative is a block of expm([[A, E], [0, A]]) ------------------------
 def _expm_impl(a: Any) -> Any:
-    return np.asarray(sl.expm(a)).astype(_dtype(a), copy=False)
+    return _host(_scipy(a, "expm")(a)).astype(_dtype(a), copy=False)
 
 
 def _frechet(a: Value, e: Value) -> Value:
@@ -230,7 +274,7 @@ def _frechet(a: Value, e: Value) -> Value:
     n = a.shape[-1]
     k = e.ndim
     a_b = ops.broadcast_to(a, e.shape)
-    zero = np.zeros(e.shape, dtype=data(e).dtype)
+    zero = _backend.zeros(data(e), e.shape, data(e).dtype)
     top = join([a_b, e], k - 1)
     bottom = join([zero, a_b], k - 1)
     block = bind(expm_p, join([top, bottom], k - 2))
@@ -264,10 +308,11 @@ def expm(A: TensorLike) -> Tensor:
 # --- solve_sylvester and sqrtm ------------------------------------------------------------------
 def _solve_sylvester_impl(a: Any, b: Any, q: Any) -> Any:
     dtype = _dtype(a, b, q)
+    solve_sylvester_ = _scipy(next((x for x in (q, a, b) if _backend.is_duck(x)), a), "solve_sylvester")
     q = np.asarray(q)
     out = np.empty(q.shape, dtype=np.float64)
     for index in np.ndindex(q.shape[:-2]):  # a stack of right-hand sides (rules' batch axes)
-        out[index] = sl.solve_sylvester(a, b, q[index])
+        out[index] = solve_sylvester_(a, b, q[index])
     return out.astype(dtype, copy=False)
 
 
@@ -308,7 +353,7 @@ def solve_sylvester(a: TensorLike, b: TensorLike, q: TensorLike) -> Tensor:
 
 
 def _sqrtm_impl(a: Any) -> Any:
-    root = sl.sqrtm(a)
+    root = _scipy(a, "sqrtm")(a)
     if np.iscomplexobj(root):
         if np.max(np.abs(np.imag(root)), initial=0.0) > 1e-8 * max(1.0, float(np.max(np.abs(root), initial=0.0))):
             raise ValueError("sqrtm: the matrix has no real square root (a negative eigenvalue)")
@@ -341,17 +386,18 @@ def sqrtm(A: TensorLike) -> Tensor:
 # --- solve_banded: rules move between banded storage and dense matrices by gathers -------------
 def _solve_banded_impl(ab: Any, b: Any, l: int, u: int) -> Any:
     n = ab.shape[1]
+    solve_banded_ = _scipy(b if _backend.is_duck(b) else ab, "solve_banded")
 
     def solve(m: Any) -> Any:
-        return sl.solve_banded((l, u), ab, m)
+        return solve_banded_((l, u), ab, m)
 
-    return _stack_solve(solve, np.asarray(b), n).astype(_dtype(ab, b), copy=False)
+    return _stack_solve(solve, _host(b), n).astype(_dtype(ab, b), copy=False)
 
 
 def _gather(x: Value, rows: Any, cols: Any, valid: Any) -> Value:
     """``x[..., rows, cols]`` where ``valid``, 0 elsewhere (the indices there are clipped)."""
     picked = bind(ops.getitem_p, x, index=(Ellipsis, rows, cols))
-    mask: Array = valid.astype(data(x).dtype)
+    mask: Array = _backend.put(data(x), valid.astype(data(x).dtype))
     return picked * mask
 
 

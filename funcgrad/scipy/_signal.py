@@ -13,14 +13,19 @@ from typing import Any
 import numpy as np
 import scipy.signal as ss
 
-from funcgrad import _core_ops as ops
+from funcgrad import _backend, _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._util import data, shape
 
 
 def _convolve_impl(in1: Any, in2: Any, method: str) -> Any:
-    dtype = np.result_type(np.asarray(in1), np.asarray(in2))
-    return np.asarray(ss.convolve(in1, in2, mode="full", method=method)).astype(dtype, copy=False)
+    dtype = np.result_type(*[x.dtype if hasattr(x, "dtype") else np.result_type(x) for x in (in1, in2)])
+    if type(in1) is np.ndarray and type(in2) is np.ndarray:
+        return np.asarray(ss.convolve(in1, in2, mode="full", method=method)).astype(dtype, copy=False)
+    duck = in1 if _backend.is_duck(in1) else in2
+    convolve_ = _backend.function(duck, ss.convolve, "scipy.signal.convolve", "funcgrad.scipy.signal.convolve")
+    out = convolve_(in1, in2, mode="full", method=method)
+    return (out if _backend.is_duck(out) else np.asarray(out)).astype(dtype, copy=False)
 
 
 def _lifted(x: Value, batch: int) -> Value:

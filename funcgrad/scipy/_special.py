@@ -20,10 +20,10 @@ import scipy.special as sc
 import funcgrad.nn as nn
 import funcgrad.numpy as fnp
 from funcgrad.numpy._util import tensor
-from funcgrad import _core_ops as ops
+from funcgrad import _backend, _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._unary import log1p_p
-from funcgrad.numpy._util import data, zeros_like
+from funcgrad.numpy._util import data
 from funcgrad.scipy._elementwise import Row, keeping_dtype, primitive, wrapper
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -47,6 +47,11 @@ def _log(x: Any) -> Value:
 
 def _reciprocal(x: Any) -> Value:
     return bind(ops.divide_p, 1.0, x)
+
+
+def _zeros(c: Value) -> Value:
+    """A constant zero of ``c``'s shape and dtype, in its library: a step's derivative."""
+    return _backend.zeros(data(c), c.shape, data(c).dtype)
 
 
 def _sign(x: Operand) -> Any:
@@ -109,6 +114,42 @@ def _d_gammainc(xs: tuple[Operand, ...], out: Value) -> Value:
     return _exp(_f("xlogy", a - 1.0, x) - x - _f("gammaln", a))
 
 
+def _lacks(x: Operand, name: str) -> bool:
+    """Whether the library of ``x``'s data has no ``scipy.special.<name>`` (CuPy has no
+    iv or jv): NumPy data never lacks one."""
+    value = data(x)
+    if type(value) is np.ndarray or not _backend.is_duck(value):
+        return False
+    try:
+        _special(name, value)
+    except TypeError:
+        return True
+    return False
+
+
+def _over_x(x: Operand, f: Value, at_zero: float) -> Value:
+    """``f / x``, and ``at_zero`` (its limit) where x == 0: the double where."""
+    zero = np.equal(data(x), 0)
+    return ops.where(zero, at_zero, f / _masked(zero, x, 1.0))
+
+
+def _d_i1(xs: tuple[Operand, ...], out: Value) -> Value:
+    # (i0 + iv(2, x)) / 2; where the library has no iv, the same by the recurrence
+    # iv(2, x) = i0(x) - 2 i1(x) / x: i0(x) - i1(x)/x, 1/2 at x == 0
+    x = xs[0]
+    if _lacks(x, "iv"):
+        return _f("i0", x) - _over_x(x, _f("i1", x), 0.5)
+    return 0.5 * (_f("i0", x) + _f("iv", 2.0, x))
+
+
+def _d_j1(xs: tuple[Operand, ...], out: Value) -> Value:
+    # (j0 - jn(2, x)) / 2; without jv, by jn(2, x) = 2 j1(x)/x - j0(x): j0(x) - j1(x)/x
+    x = xs[0]
+    if _lacks(x, "jv"):
+        return _f("j0", x) - _over_x(x, _f("j1", x), 0.5)
+    return 0.5 * (_f("j0", x) - _f("jn", 2, x))
+
+
 def _order(xs: tuple[Operand, ...]) -> Any:
     return data(xs[0])  # an order is a constant (it has no derivative)
 
@@ -132,7 +173,7 @@ ROWS: tuple[Row, ...] = (
     Row("gammaln", sc.gammaln, ("x",), (lambda xs, out: _f("digamma", xs[0]),),
         "``log|gamma(x)|``.", "d/dx = digamma(x)",
         "gammaln(Tensor([1.0, 3.0]))", "Tensor([0.        , 0.69314718], op=gammaln)"),
-    Row("gammasgn", sc.gammasgn, ("x",), (lambda xs, out: zeros_like(out),),
+    Row("gammasgn", sc.gammasgn, ("x",), (lambda xs, out: _zeros(out),),
         "The sign of gamma(x): piecewise constant.", "d/dx = 0",
         "gammasgn(Tensor([-0.5, 2.0]))", "Tensor([-1.,  1.], op=gammasgn)"),
     Row("rgamma", sc.rgamma, ("z",), (lambda xs, out: -out * _f("digamma", xs[0]),),
@@ -194,7 +235,7 @@ ROWS: tuple[Row, ...] = (
     Row("i0", sc.i0, ("x",), (lambda xs, out: _f("i1", xs[0]),),
         "The modified Bessel function of order 0.", "d/dx = i1(x)",
         "i0(Tensor([0.0]))", "Tensor([1.], op=i0)"),
-    Row("i1", sc.i1, ("x",), (lambda xs, out: 0.5 * (_f("i0", xs[0]) + _f("iv", 2.0, xs[0])),),
+    Row("i1", sc.i1, ("x",), (_d_i1,),
         "The modified Bessel function of order 1.", "d/dx = (i0(x) + iv(2, x)) / 2",
         "i1(Tensor([0.0]))", "Tensor([0.], op=i1)"),
     Row("iv", sc.iv, ("v", "z"),
@@ -210,7 +251,7 @@ ROWS: tuple[Row, ...] = (
     Row("j0", sc.j0, ("x",), (lambda xs, out: -_f("j1", xs[0]),),
         "The Bessel function of the first kind of order 0.", "d/dx = -j1(x)",
         "j0(Tensor([0.0]))", "Tensor([1.], op=j0)"),
-    Row("j1", sc.j1, ("x",), (lambda xs, out: 0.5 * (_f("j0", xs[0]) - _f("jn", 2, xs[0])),),
+    Row("j1", sc.j1, ("x",), (_d_j1,),
         "The Bessel function of the first kind of order 1.", "d/dx = (j0(x) - jn(2, x)) / 2",
         "j1(Tensor([0.0]))", "Tensor([0.], op=j1)"),
     Row("jn", sc.jv, ("n", "x"),
@@ -229,6 +270,33 @@ ROWS: tuple[Row, ...] = (
         "The Bessel function of the second kind of integer order n.",
         "d/dx = (yn(n-1, x) - yn(n+1, x)) / 2; none in n",
         "yn(0, Tensor([1.0]))", "Tensor([0.08825696], op=yn)", dtype_from=(1,)),
+)
+
+# --- on other libraries' data: SciPy's name for each function, and what stands in for ---
+# polygamma where a library lacks it (Dask maps SciPy's ufuncs, and polygamma is none).
+#: SciPy's ufunc behind a function that is not one (Dask maps only ufuncs over its
+#: chunks): ``zeta(x, q)`` is the Python function over the Hurwitz zeta ufunc ``_zeta``.
+_UFUNCS = {"zeta": getattr(getattr(sc, "_ufuncs", None), "_zeta", sc.zeta)}
+
+
+def _special(name: str, x: Any) -> Any:
+    """SciPy's ufunc ``name`` in the library of ``x`` (a duck array)."""
+    fn = _UFUNCS.get(name) or getattr(sc, name)
+    return _backend.function(x, fn, f"scipy.special.{name}", f"funcgrad.scipy.special.{name}")
+
+
+def _polygamma_from_zeta(n: Any, x: Any) -> Any:
+    # SciPy's own definition: psi(x) for n == 0, else (-1)**(n+1) n! zeta(n + 1, x)
+    like = x if _backend.is_duck(x) else n
+    psi, gamma_, zeta = (_special(name, like) for name in ("psi", "gamma", "zeta"))
+    return np.where(np.equal(n, 0), psi(x), (-1.0) ** (np.add(n, 1)) * gamma_(np.add(n, 1.0)) * zeta(np.add(n, 1), x))
+
+
+_SCIPY_NAMES = {"jn": "jv"}  # a row's name where it is not SciPy's
+_FALLBACKS = {"polygamma": _polygamma_from_zeta}
+ROWS = tuple(
+    row._replace(path=f"scipy.special.{_SCIPY_NAMES.get(row.name, row.name)}", fallback=_FALLBACKS.get(row.name))
+    for row in ROWS
 )
 
 _WRAPPERS: dict[str, Callable[..., Tensor]] = {}
@@ -277,7 +345,16 @@ yn: Binary = _WRAPPERS["yn"]
 
 # --- multigammaln: an integer dimension d as a parameter --------------------------------
 def _multigammaln_impl(a: Any, d: int) -> Any:
-    return sc.multigammaln(a, d)
+    if type(a) is np.ndarray or not _backend.is_duck(a):
+        return sc.multigammaln(a, d)
+    try:
+        return _backend.function(a, sc.multigammaln, "scipy.special.multigammaln", "funcgrad.scipy.special.multigammaln")(a, d)
+    except TypeError:  # SciPy's definition, with the library's gammaln (Dask maps the ufunc)
+        gammaln_ = _special("gammaln", a)
+        total = 0.25 * d * (d - 1) * math.log(math.pi)
+        for j in range(d):
+            total = total + gammaln_(a - 0.5 * j)
+        return total
 
 
 def _multigammaln_rule(c: Value, out: Value, xs: tuple[Operand, ...], p: Params, i: int) -> Value:

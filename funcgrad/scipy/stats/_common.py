@@ -10,6 +10,8 @@ from typing import Any, Callable
 import numpy as np
 
 import funcgrad.numpy as fnp
+from funcgrad import _backend, _core_ops as ops
+from funcgrad._core_ops import nowhere
 from funcgrad._tensor import Primitive, Tensor, TensorLike, apply
 from funcgrad.numpy._util import data
 from funcgrad.scipy._elementwise import Row, primitive
@@ -33,16 +35,17 @@ def on_support(inside: Any, z: Tensor, fn: Callable[[Tensor], Tensor], outside: 
 
     ``fn`` sees a safe value (1/2) outside, so no NaN or inf from beyond the support
     reaches the gradient through ``where`` (the trap a plain where would fall into)."""
-    if np.all(inside):
+    if nowhere(np.logical_not(inside)):  # NumPy data all on the support (duck data: guarded)
         return fn(z)
-    safe = fnp.where(inside, z, 0.5)
-    return fnp.where(inside, fn(safe), outside)
+    # where_p itself: ``inside`` is already a boolean array of the data's library
+    safe = apply(ops.where_p, inside, z, 0.5)
+    return apply(ops.where_p, inside, fn(safe), outside)
 
 
 def discrete(name: str, argument: str) -> Primitive:
     """The identity on a discrete argument (a count): no derivative, and asking for one
     raises NotImplementedError naming ``name`` and ``argument``."""
-    row = Row(name, lambda k: np.asarray(k), (argument,), (None,), "", "", "", "")
+    row = Row(name, lambda k: k if _backend.is_duck(k) else np.asarray(k), (argument,), (None,), "", "", "", "")
     return primitive(row)
 
 
@@ -73,8 +76,8 @@ def like(reference: Any, *values: Any) -> tuple[Any, ...]:
     """``values`` with each Python number made an array of the float dtype of the arrays
     among ``reference`` and ``values``:
     a Python scalar parameter (``df=3.0``) must not turn float32 data into float64."""
-    arrays = [data(v) for v in (reference, *values) if isinstance(v, (Tensor, np.ndarray, np.generic))]
-    dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    arrays = [data(v) for v in (reference, *values) if isinstance(v, (Tensor, np.ndarray, np.generic)) or _backend.is_duck(v)]
+    dtype = np.result_type(*[a.dtype for a in arrays]) if arrays else np.dtype(np.float64)
     if dtype.kind != "f":
         dtype = np.dtype(np.float64)
     return tuple(

@@ -16,6 +16,8 @@ from typing import Optional
 import numpy as np
 
 import funcgrad.numpy as fnp
+from funcgrad import _backend
+from funcgrad._typing import Array
 from funcgrad._tensor import Tensor, TensorLike
 from funcgrad.numpy._util import shape
 from funcgrad.scipy._linalg import cholesky, solve_triangular
@@ -26,10 +28,9 @@ __all__ = ["entropy", "logpdf", "pdf"]
 
 def _covariance(cov: TensorLike, k: int) -> Tensor:
     c = as_tensor(cov)
-    if c.ndim == 0:
-        return c * np.eye(k, dtype=c.dtype)
-    if c.ndim == 1:
-        return fnp.reshape(c, (k, 1)) * np.eye(k, dtype=c.dtype)
+    if c.ndim < 2:
+        eye: Array = _backend.put(c.data, np.eye(k, dtype=c.dtype))
+        return c * eye if c.ndim == 0 else fnp.reshape(c, (k, 1)) * eye
     return c
 
 
@@ -43,7 +44,9 @@ def _dimension(x: TensorLike, mean: Optional[TensorLike], cov: TensorLike) -> in
 
 def _log_det_and_factor(cov: Tensor) -> tuple[Tensor, Tensor]:
     factor = cholesky(cov, lower=True)
-    return 2.0 * fnp.sum(fnp.log(fnp.einsum("ii->i", factor))), factor
+    # the diagonal as a masked row sum: gathers and einsum need more of a backend
+    eye: Array = _backend.put(factor.data, np.eye(factor.shape[-1], dtype=factor.dtype))
+    return 2.0 * fnp.sum(fnp.log(fnp.sum(factor * eye, axis=-1))), factor
 
 
 def logpdf(x: TensorLike, mean: Optional[TensorLike] = None, cov: TensorLike = 1, allow_singular: bool = False) -> Tensor:

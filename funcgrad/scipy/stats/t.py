@@ -17,7 +17,7 @@ import numpy as np
 import scipy.special as sc
 
 import funcgrad.numpy as fnp
-from funcgrad import _core_ops as ops
+from funcgrad import _backend, _core_ops as ops
 from funcgrad._tensor import Operand, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._unary import log1p_p
 from funcgrad.scipy import special as sp
@@ -39,7 +39,20 @@ def _cdf_dz(xs: tuple[Operand, ...], out: Value) -> Value:
     return ops.exp(_log_density(xs[0], xs[1]))
 
 
-_stdtr_p = primitive(Row("t.cdf", sc.stdtr, ("df", "x"), (None, _cdf_dz), "", "", "", ""))
+def _stdtr_from_betainc(df: Any, x: Any) -> Any:
+    """``stdtr`` for a library without it (CuPy): from the regularized incomplete beta
+    function, ``I = betainc(df/2, 1/2, df/(df + x**2))`` is twice the tail beyond |x|."""
+    like_x = x if _backend.is_duck(x) else df
+    betainc = _backend.function(like_x, sc.betainc, "scipy.special.betainc", "funcgrad.scipy.stats.t.cdf")
+    tail = 0.5 * betainc(0.5 * df, 0.5, df / (df + x * x))
+    return np.where(np.less(x, 0), tail, 1.0 - tail)
+
+
+_stdtr_p = primitive(
+    Row("t.cdf", sc.stdtr, ("df", "x"), (None, _cdf_dz), "", "", "", "",
+        path="scipy.special.stdtr", fallback=_stdtr_from_betainc),
+    module="funcgrad.scipy.stats",
+)
 
 
 def logpdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0.0, scale: TensorLike = 1.0) -> Tensor:
