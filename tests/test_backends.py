@@ -353,3 +353,13 @@ def test_docs_list_every_op_a_backend_lacks() -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "backends.md").read_text()
     missing = sorted(name for name in {**DASK_LACKS, **CUPY_LACKS} if f"`{name}`" not in page)
     assert not missing, f"docs/backends.md does not name these gaps: {missing}"
+
+
+@pytest.mark.parametrize("name", ["strict", "dask", "cupy"])
+def test_odeint_refuses_duck_data_by_name(name: str) -> None:
+    pytest.importorskip("scipy")
+    from funcgrad.scipy.integrate import odeint
+
+    b = backend(name)
+    with pytest.raises(TypeError, match=r"funcgrad\.scipy\.integrate\.odeint"):
+        odeint(lambda y, t: -y, b.put(np.ones(2)), np.linspace(0.0, 1.0, 3))
