@@ -23,7 +23,7 @@ from funcgrad.numpy._util import tensor
 from funcgrad import _backend, _core_ops as ops
 from funcgrad._tensor import Operand, Params, Primitive, Tensor, TensorLike, Value, apply, bind
 from funcgrad.numpy._unary import log1p_p
-from funcgrad.numpy._util import data
+from funcgrad.numpy._util import data, zeros_like
 from funcgrad.scipy._elementwise import Row, keeping_dtype, primitive, wrapper
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -47,11 +47,6 @@ def _log(x: Any) -> Value:
 
 def _reciprocal(x: Any) -> Value:
     return bind(ops.divide_p, 1.0, x)
-
-
-def _zeros(c: Value) -> Value:
-    """A constant zero of ``c``'s shape and dtype, in its library: a step's derivative."""
-    return _backend.zeros(data(c), c.shape, data(c).dtype)
 
 
 def _sign(x: Operand) -> Any:
@@ -173,7 +168,7 @@ ROWS: tuple[Row, ...] = (
     Row("gammaln", sc.gammaln, ("x",), (lambda xs, out: _f("digamma", xs[0]),),
         "``log|gamma(x)|``.", "d/dx = digamma(x)",
         "gammaln(Tensor([1.0, 3.0]))", "Tensor([0.        , 0.69314718], op=gammaln)"),
-    Row("gammasgn", sc.gammasgn, ("x",), (lambda xs, out: _zeros(out),),
+    Row("gammasgn", sc.gammasgn, ("x",), (lambda xs, out: zeros_like(out),),
         "The sign of gamma(x): piecewise constant.", "d/dx = 0",
         "gammasgn(Tensor([-0.5, 2.0]))", "Tensor([-1.,  1.], op=gammasgn)"),
     Row("rgamma", sc.rgamma, ("z",), (lambda xs, out: -out * _f("digamma", xs[0]),),
