@@ -146,8 +146,7 @@ def where(condition: Any, x: Optional[TensorLike] = None, y: Optional[TensorLike
     if isinstance(condition, Tensor) and type(condition) is not Tensor:
         mask: Any = condition  # inside vmap: a per-example mask, batched like the values
     else:
-        d = data(condition)
-        mask = np.asarray(d).astype(bool) if type(d) is np.ndarray or not _backend.is_duck(d) else d.astype(bool)
+        mask = _as_mask(data(condition))
         if type(condition) is Tensor:
             observe((condition,), _as_mask, mask)
     return apply(ops.where_p, mask, x, y)
