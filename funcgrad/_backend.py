@@ -22,19 +22,11 @@ def is_duck(value: Any) -> bool:
     """Whether ``value`` is another library's array, kept as it is (not a NumPy array,
     scalar or a funcgrad node, which also speaks the protocols)."""
     kind = type(value)
-    return (
-        kind is not np.ndarray
-        and not isinstance(value, (np.ndarray, np.generic))
-        and hasattr(kind, "__array_function__")
-        and hasattr(kind, "__array_ufunc__")
-        and hasattr(value, "dtype")
-        and hasattr(value, "shape")
-        and not getattr(kind, "__funcgrad_node__", False)
-    )
+    return kind is not np.ndarray and is_duck_type(kind) and hasattr(value, "dtype") and hasattr(value, "shape")
 
 
 def is_duck_type(kind: type) -> bool:
-    """Whether arrays of class ``kind`` are duck arrays (see ``is_duck``)."""
+    """Whether arrays of class ``kind`` are duck arrays."""
     return (
         not issubclass(kind, (np.ndarray, np.generic))
         and hasattr(kind, "__array_function__")
